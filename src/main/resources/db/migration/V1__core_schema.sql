@@ -65,7 +65,7 @@ CREATE TABLE call_ledger (
     upstream_id         VARCHAR(64),
     outcome             VARCHAR(32)    NOT NULL,
     upstream_status     INTEGER,
-    http_status         INTEGER        NOT NULL,
+    http_status         INTEGER,
     images              INTEGER        NOT NULL,
     cost_usd            NUMERIC(18, 8) NOT NULL,
     upstream_latency_ms INTEGER,

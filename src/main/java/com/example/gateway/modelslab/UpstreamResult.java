@@ -1,0 +1,27 @@
+package com.example.gateway.modelslab;
+
+import java.time.Duration;
+
+/** What came of one request to ModelsLab. */
+public sealed interface UpstreamResult {
+
+    /** How long the exchange took, from sending to the last byte or the failure. */
+    Duration latency();
+
+    /** ModelsLab answered with this HTTP status and body (not necessarily JSON). */
+    record Answered(int status, byte[] body, Duration latency) implements UpstreamResult {
+    }
+
+    /** No answer: see {@link Failure} for whether the request may have reached ModelsLab. */
+    record Failed(Failure failure, Duration latency) implements UpstreamResult {
+    }
+
+    enum Failure {
+        /** The request never left: no connection could be made. ModelsLab did no work. */
+        NOT_SENT,
+        /** The request was sent and no answer came in time. ModelsLab may have done the work. */
+        TIMEOUT,
+        /** The connection broke or the answer could not be read. */
+        BROKEN
+    }
+}

@@ -1,0 +1,253 @@
+package com.example.gateway.proxy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.example.gateway.idempotency.IdempotencyStore;
+import com.example.gateway.ledger.CallLedger;
+import com.example.gateway.modelslab.ModelsLabClient;
+import com.example.gateway.modelslab.UpstreamResult;
+import com.example.gateway.quota.Admission;
+import com.example.gateway.quota.Balance;
+import com.example.gateway.quota.PriceList;
+import com.example.gateway.quota.QuotaService;
+import com.example.gateway.quota.QuotaUsage;
+import com.example.gateway.quota.Settlement;
+import com.example.gateway.tenant.Caller;
+import com.example.gateway.tenant.TenantAuthenticator;
+import com.example.gateway.web.BearerTokens;
+import com.example.gateway.web.ErrorCode;
+import com.example.gateway.web.GatewayException;
+import com.example.gateway.web.RequestIds;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * One call through the gateway: validate, authenticate, reserve, forward with the shared key, settle. Validation and
+ * authentication come first so that a bad call reserves, forwards and charges nothing.
+ */
+@Service
+class ImageProxy {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String COST_HEADER = "X-Gateway-Cost-USD";
+    static final String BUDGET_HEADER = "X-Gateway-Budget-Remaining-USD";
+    static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private static final Logger log = LoggerFactory.getLogger(ImageProxy.class);
+    private static final Pattern GENERATION_ID = Pattern.compile("[0-9]{1,20}");
+    private static final Pattern IDEMPOTENCY_KEY_FORMAT = Pattern.compile("[\\x20-\\x7E]{1,255}");
+
+    private final JsonBodies json;
+    private final ImageRequestValidator validator;
+    private final TenantAuthenticator authenticator;
+    private final PriceList prices;
+    private final QuotaService quotas;
+    private final IdempotencyStore idempotency;
+    private final ModelsLabClient modelsLab;
+    private final UpstreamAnswers answers;
+    private final CallLedger ledger;
+    private final GatewayMetrics metrics;
+    private final TransactionTemplate transactions;
+    private final ProxyProperties properties;
+
+    ImageProxy(JsonBodies json, ImageRequestValidator validator, TenantAuthenticator authenticator, PriceList prices,
+            QuotaService quotas, IdempotencyStore idempotency, ModelsLabClient modelsLab, UpstreamAnswers answers,
+            CallLedger ledger, GatewayMetrics metrics, TransactionTemplate transactions, ProxyProperties properties) {
+        this.json = json;
+        this.validator = validator;
+        this.authenticator = authenticator;
+        this.prices = prices;
+        this.quotas = quotas;
+        this.idempotency = idempotency;
+        this.modelsLab = modelsLab;
+        this.answers = answers;
+        this.ledger = ledger;
+        this.metrics = metrics;
+        this.transactions = transactions;
+        this.properties = properties;
+    }
+
+    ResponseEntity<byte[]> generate(Endpoint endpoint, HttpServletRequest request) {
+        long started = System.nanoTime();
+        UUID requestId = RequestIds.of(request);
+        ObjectNode body = json.parseObject(readBody(request), false);
+        ImageRequest image = validator.validate(endpoint, body);
+        String idempotencyKey = idempotencyKey(request);
+        Caller caller = authenticate(request, body);
+        body.remove("key");
+
+        byte[] requestHash = null;
+        if (idempotencyKey != null) {
+            requestHash = JsonBodies.sha256((endpoint.path() + "\n" + new String(json.write(body), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8));
+            Optional<IdempotencyStore.Replay> replay = idempotency.claim(caller.tenantId(), idempotencyKey,
+                    requestHash, requestId);
+            if (replay.isPresent()) {
+                return replay(replay.get(), caller);
+            }
+        }
+
+        BigDecimal price = prices.priceOf(image.modelId(), image.samples());
+        Admission admission = new Admission(requestId, caller.tenantId(), caller.keyId(), image.modelId(),
+                endpoint.path(), image.samples(), price, idempotencyKey,
+                JsonBodies.sha256(image.prompt().getBytes(StandardCharsets.UTF_8)));
+        try {
+            quotas.reserve(admission);
+        }
+        catch (RuntimeException ex) {
+            if (idempotencyKey != null) {
+                idempotency.release(caller.tenantId(), idempotencyKey, requestId);
+            }
+            if (ex instanceof GatewayException rejection) {
+                metrics.rejected(caller.tenantId(), rejection.code().code());
+            }
+            throw ex;
+        }
+
+        metrics.callStarted();
+        try {
+            body.put("key", modelsLab.sharedKey());
+            if (!image.modelGiven()) {
+                body.put("model_id", image.modelId());
+            }
+            UpstreamResult result = modelsLab.post(endpoint.upstreamUri(), json.write(body));
+            ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase(request));
+            BigDecimal cost = answer.outcome().charged() ? price : BigDecimal.ZERO;
+            Settlement settlement = new Settlement(requestId, answer.outcome(), cost, answer.upstreamStatus(),
+                    answer.status(), answer.upstreamId(), (int) result.latency().toMillis());
+            String key = idempotencyKey;
+            Balance balance = key == null ? quotas.settle(settlement) : transactions.execute(tx -> {
+                Balance settled = quotas.settle(settlement);
+                idempotency.complete(caller.tenantId(), key, requestId, answer.status(), answer.body());
+                return settled;
+            });
+            Duration total = Duration.ofNanos(System.nanoTime() - started);
+            metrics.settled(caller.tenantId(), image.modelId(), answer.outcome().dbValue(), cost);
+            metrics.upstreamLatency(endpoint.path(), result.latency());
+            metrics.addedLatency(endpoint.path(), total.minus(result.latency()));
+            log.atInfo()
+                .addKeyValue("tenant", caller.tenantId())
+                .addKeyValue("model", image.modelId())
+                .addKeyValue("outcome", answer.outcome().dbValue())
+                .addKeyValue("costUsd", cost.toPlainString())
+                .addKeyValue("latencyMs", total.toMillis())
+                .addKeyValue("upstreamLatencyMs", result.latency().toMillis())
+                .log("{} call settled: {}", endpoint.path(), answer.outcome().dbValue());
+            return respond(answer.status(), answer.body(), cost, balance, answer.retryAfter());
+        }
+        finally {
+            metrics.callFinished();
+        }
+    }
+
+    /**
+     * Forwards a fetch of a queued generation, for the tenant whose call produced it only; never charged.
+     * @param pathId the id from {@code /fetch/{id}}, or {@code null} for the body form ({@code request_id})
+     */
+    ResponseEntity<byte[]> fetch(String pathId, HttpServletRequest request) {
+        UUID requestId = RequestIds.of(request);
+        ObjectNode body = json.parseObject(readBody(request), true);
+        Caller caller = authenticate(request, body);
+        String id = pathId != null ? pathId : textOf(body.get("request_id"));
+        if (id == null || !GENERATION_ID.matcher(id).matches() || !ledger.ownsGeneration(caller.tenantId(), id)) {
+            throw new GatewayException(ErrorCode.NOT_FOUND, "No generation with this id was found for this tenant.");
+        }
+        ObjectNode forwarded = json.parseObject(new byte[0], true);
+        forwarded.put("key", modelsLab.sharedKey());
+        UpstreamResult result = modelsLab.post("/api/v6/images/fetch/{id}", json.write(forwarded), id);
+        ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase(request));
+        metrics.fetched(caller.tenantId(), answer.outcome().dbValue());
+        metrics.upstreamLatency("fetch", result.latency());
+        Balance balance = new Balance(quotas.usage(caller.tenantId()).map(QuotaUsage::remainingUsd).orElse(null));
+        return respond(answer.status(), answer.body(), BigDecimal.ZERO, balance, answer.retryAfter());
+    }
+
+    private ResponseEntity<byte[]> replay(IdempotencyStore.Replay replay, Caller caller) {
+        Balance balance = new Balance(quotas.usage(caller.tenantId()).map(QuotaUsage::remainingUsd).orElse(null));
+        return ResponseEntity.status(replay.status())
+            .contentType(MediaType.APPLICATION_JSON)
+            .header(RequestIds.HEADER, replay.requestId().toString())
+            .header(REPLAYED_HEADER, "true")
+            .header(COST_HEADER, "0")
+            .header(BUDGET_HEADER, balance.header())
+            .body(replay.body());
+    }
+
+    private ResponseEntity<byte[]> respond(int status, byte[] body, BigDecimal cost, Balance balance,
+            Duration retryAfter) {
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status)
+            .contentType(MediaType.APPLICATION_JSON)
+            .header(COST_HEADER, cost.signum() == 0 ? "0" : cost.stripTrailingZeros().toPlainString())
+            .header(BUDGET_HEADER, balance.header());
+        if (retryAfter != null) {
+            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter.toSeconds()));
+        }
+        return response.body(body);
+    }
+
+    private Caller authenticate(HttpServletRequest request, ObjectNode body) {
+        String headerKey = BearerTokens.from(request.getHeader(HttpHeaders.AUTHORIZATION));
+        JsonNode bodyKey = body.get("key");
+        if (bodyKey != null && !bodyKey.isNull() && !bodyKey.isString()) {
+            throw new GatewayException(ErrorCode.INVALID_KEY, "Invalid API key.");
+        }
+        Caller caller = authenticator.authenticate(headerKey, bodyKey == null || bodyKey.isNull() ? null
+                : bodyKey.asString());
+        MDC.put("tenant", caller.tenantId());
+        return caller;
+    }
+
+    private static String idempotencyKey(HttpServletRequest request) {
+        String key = request.getHeader(IDEMPOTENCY_KEY);
+        if (key == null) {
+            return null;
+        }
+        if (!IDEMPOTENCY_KEY_FORMAT.matcher(key).matches()) {
+            throw new GatewayException(ErrorCode.INVALID_REQUEST,
+                    "The Idempotency-Key header must be 1 to 255 printable characters.");
+        }
+        return key;
+    }
+
+    private byte[] readBody(HttpServletRequest request) {
+        try {
+            return json.read(request.getContentLengthLong(), request.getInputStream());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private URI gatewayBase(HttpServletRequest request) {
+        if (properties.publicBaseUrl() != null) {
+            return properties.publicBaseUrl();
+        }
+        return ServletUriComponentsBuilder.fromContextPath(request).replaceQuery(null).build().toUri();
+    }
+
+    private static String textOf(JsonNode node) {
+        if (node == null || node.isNull() || !(node.isString() || node.isIntegralNumber())) {
+            return null;
+        }
+        return node.asString();
+    }
+}

@@ -1,0 +1,277 @@
+package com.example.gateway.quota;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+import com.example.gateway.web.ErrorCode;
+import com.example.gateway.web.GatewayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Admission and settlement, each a single SQL statement. Admission checks every limit and reserves the call's exact price
+ * in one conditional {@code UPDATE} on the tenant's quota row: PostgreSQL's row lock serialises concurrent admissions of
+ * one tenant, whichever replica sends them, so together they can never overshoot. Settlement deletes the reservation,
+ * charges the cost and writes the ledger row in one statement, so a charge never exists without its row.
+ */
+@Service
+public class QuotaService {
+
+    private static final Logger log = LoggerFactory.getLogger(QuotaService.class);
+
+    private static final String RESERVE = """
+            WITH admitted AS (
+                UPDATE quota_state q SET
+                    month_spent_usd = CASE WHEN q.month = :month THEN q.month_spent_usd ELSE 0 END,
+                    month = :month,
+                    reserved_usd = q.reserved_usd + :price,
+                    in_flight = q.in_flight + 1,
+                    day_calls = CASE WHEN q.day = :day THEN q.day_calls ELSE 0 END + 1,
+                    day = :day,
+                    minute_calls = CASE WHEN q.minute = :minute THEN q.minute_calls ELSE 0 END + 1,
+                    minute = :minute
+                FROM tenant t
+                WHERE q.tenant_id = :tenant AND t.id = q.tenant_id AND NOT t.suspended
+                  AND (t.monthly_budget_usd IS NULL OR
+                       CASE WHEN q.month = :month THEN q.month_spent_usd ELSE 0 END + q.reserved_usd + :price
+                           <= t.monthly_budget_usd)
+                  AND (t.daily_request_limit IS NULL OR
+                       CASE WHEN q.day = :day THEN q.day_calls ELSE 0 END < t.daily_request_limit)
+                  AND (t.requests_per_minute IS NULL OR
+                       CASE WHEN q.minute = :minute THEN q.minute_calls ELSE 0 END < t.requests_per_minute)
+                  AND (t.max_concurrent IS NULL OR q.in_flight < t.max_concurrent)
+                RETURNING q.tenant_id
+            )
+            INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
+                                     idempotency_key, prompt_sha256, created_at)
+            SELECT :requestId, tenant_id, :keyId, :model, :endpoint, :images, :price, :month, :idempotencyKey,
+                   :promptSha256, :now
+            FROM admitted
+            """;
+
+    private static final String SETTLE = """
+            WITH released AS (
+                DELETE FROM reservation WHERE request_id = :requestId RETURNING *
+            ), state AS (
+                UPDATE quota_state q SET
+                    reserved_usd = q.reserved_usd - r.amount_usd,
+                    in_flight = q.in_flight - 1,
+                    month_spent_usd = q.month_spent_usd + CASE WHEN q.month = r.month THEN :cost ELSE 0 END
+                FROM released r
+                WHERE q.tenant_id = r.tenant_id
+                RETURNING q.tenant_id, q.month, q.month_spent_usd, q.reserved_usd
+            ), ledger AS (
+                -- data-modifying CTEs always run, referenced or not
+                INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
+                                         outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
+                                         prompt_sha256, created_at, settled_at)
+                SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotency_key, :upstreamId,
+                       :outcome, :upstreamStatus, :httpStatus, r.images, :cost, :latency, r.prompt_sha256,
+                       r.created_at, :now
+                FROM released r
+                RETURNING request_id
+            )
+            SELECT t.monthly_budget_usd - CASE WHEN s.month = :month THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
+                   AS remaining, t.monthly_budget_usd IS NULL AS unlimited
+            FROM state s JOIN tenant t ON t.id = s.tenant_id
+            """;
+
+    /** A settlement that arrives after the sweeper gave its reservation up still charges and completes its row. */
+    private static final String SETTLE_AFTER_SWEEP = """
+            WITH row AS (
+                UPDATE call_ledger SET upstream_id = :upstreamId, outcome = :outcome, upstream_status = :upstreamStatus,
+                       http_status = :httpStatus, cost_usd = :cost, upstream_latency_ms = :latency, settled_at = :now
+                WHERE request_id = :requestId AND outcome = 'abandoned'
+                RETURNING tenant_id, created_at
+            )
+            UPDATE quota_state q SET month_spent_usd = q.month_spent_usd
+                + CASE WHEN q.month = date_trunc('month', row.created_at AT TIME ZONE 'UTC')::date THEN :cost ELSE 0 END
+            FROM row WHERE q.tenant_id = row.tenant_id
+            """;
+
+    private static final String STATE = """
+            SELECT t.suspended, t.monthly_budget_usd, t.daily_request_limit, t.requests_per_minute, t.max_concurrent,
+                   q.month, q.month_spent_usd, q.reserved_usd, q.in_flight, q.day, q.day_calls, q.minute, q.minute_calls
+            FROM tenant t JOIN quota_state q ON q.tenant_id = t.id
+            WHERE t.id = ?
+            """;
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    QuotaService(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Creates the quota row of a new tenant; runs in the caller's transaction. */
+    public void open(String tenantId) {
+        Windows windows = Windows.at(clock.instant());
+        jdbc.sql("INSERT INTO quota_state (tenant_id, month, day, minute) VALUES (?, ?, ?, ?)")
+            .params(tenantId, windows.month(), windows.day(), windows.minute())
+            .update();
+    }
+
+    /**
+     * Admits the call and reserves its price, or throws the reason it cannot be admitted.
+     * @throws GatewayException {@code budget_exhausted}, {@code daily_limit}, {@code rate_limited},
+     * {@code too_many_concurrent} or {@code tenant_suspended}
+     */
+    public void reserve(Admission admission) {
+        Instant now = clock.instant();
+        Windows windows = Windows.at(now);
+        int admitted = jdbc.sql(RESERVE)
+            .param("month", windows.month())
+            .param("day", windows.day())
+            .param("minute", windows.minute())
+            .param("tenant", admission.tenantId())
+            .param("price", admission.price())
+            .param("requestId", admission.requestId())
+            .param("keyId", admission.keyId())
+            .param("model", admission.modelId())
+            .param("endpoint", admission.endpoint())
+            .param("images", admission.images())
+            .param("idempotencyKey", admission.idempotencyKey())
+            .param("promptSha256", admission.promptSha256())
+            .param("now", utc(now))
+            .update();
+        if (admitted == 0) {
+            throw rejection(admission, now);
+        }
+    }
+
+    /** Releases the reservation, charges the cost and writes the call's ledger row, atomically. */
+    public Balance settle(Settlement settlement) {
+        Instant now = clock.instant();
+        Windows windows = Windows.at(now);
+        BigDecimal cost = settlement.outcome().charged() ? settlement.cost() : BigDecimal.ZERO;
+        Optional<Balance> balance = jdbc.sql(SETTLE)
+            .param("requestId", settlement.requestId())
+            .param("cost", cost)
+            .param("upstreamId", settlement.upstreamId())
+            .param("outcome", settlement.outcome().dbValue())
+            .param("upstreamStatus", settlement.upstreamStatus())
+            .param("httpStatus", settlement.httpStatus())
+            .param("latency", settlement.upstreamLatencyMs())
+            .param("now", utc(now))
+            .param("month", windows.month())
+            .query((rs, n) -> new Balance(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining")))
+            .optional();
+        if (balance.isPresent()) {
+            return balance.get();
+        }
+        log.warn("Settled call {} after its reservation was swept", settlement.requestId());
+        jdbc.sql(SETTLE_AFTER_SWEEP)
+            .param("requestId", settlement.requestId())
+            .param("cost", cost)
+            .param("upstreamId", settlement.upstreamId())
+            .param("outcome", settlement.outcome().dbValue())
+            .param("upstreamStatus", settlement.upstreamStatus())
+            .param("httpStatus", settlement.httpStatus())
+            .param("latency", settlement.upstreamLatencyMs())
+            .param("now", utc(now))
+            .update();
+        return balance(settlement.requestId());
+    }
+
+    /** The tenant's consumption in the current month and day. */
+    public Optional<QuotaUsage> usage(String tenantId) {
+        Windows windows = Windows.at(clock.instant());
+        return state(tenantId).map(s -> {
+            BigDecimal spent = s.spentIn(windows);
+            BigDecimal remaining = s.budget() == null ? null : s.budget().subtract(spent).subtract(s.reserved());
+            return new QuotaUsage(spent, s.reserved(), remaining, s.callsIn(windows), s.inFlight());
+        });
+    }
+
+    private Balance balance(java.util.UUID requestId) {
+        String tenantId = jdbc.sql("SELECT tenant_id FROM call_ledger WHERE request_id = ?")
+            .param(requestId)
+            .query(String.class)
+            .single();
+        return new Balance(usage(tenantId).map(QuotaUsage::remainingUsd).orElse(null));
+    }
+
+    private GatewayException rejection(Admission admission, Instant now) {
+        Windows windows = Windows.at(now);
+        State state = state(admission.tenantId())
+            .orElseThrow(() -> new GatewayException(ErrorCode.INVALID_KEY, "Invalid API key."));
+        if (state.suspended()) {
+            return new GatewayException(ErrorCode.TENANT_SUSPENDED, "This tenant is suspended; ask the platform team.");
+        }
+        if (state.budget() != null
+                && state.spentIn(windows).add(state.reserved()).add(admission.price()).compareTo(state.budget()) > 0) {
+            return new GatewayException(ErrorCode.BUDGET_EXHAUSTED,
+                    "The monthly budget of this tenant cannot cover this call.");
+        }
+        if (state.dailyLimit() != null && state.callsIn(windows) >= state.dailyLimit()) {
+            Duration untilTomorrow = Duration.between(now, windows.day().plusDays(1).atStartOfDay(ZoneOffset.UTC));
+            return new GatewayException(ErrorCode.DAILY_LIMIT, "The daily request limit of this tenant is reached.",
+                    roundUp(untilTomorrow));
+        }
+        if (state.perMinute() != null && state.minuteCallsIn(windows) >= state.perMinute()) {
+            Duration untilNextMinute = Duration.between(now, windows.minute().plusMinutes(1));
+            return new GatewayException(ErrorCode.RATE_LIMITED, "Too many requests per minute for this tenant.",
+                    roundUp(untilNextMinute));
+        }
+        // The remaining reason; also the answer when another call settled between the UPDATE and this read.
+        return new GatewayException(ErrorCode.TOO_MANY_CONCURRENT, "Too many calls of this tenant are in flight.",
+                Duration.ofSeconds(1));
+    }
+
+    private Optional<State> state(String tenantId) {
+        return jdbc.sql(STATE).param(tenantId).query((rs, n) -> new State(rs.getBoolean("suspended"),
+                rs.getBigDecimal("monthly_budget_usd"), (Integer) rs.getObject("daily_request_limit"),
+                (Integer) rs.getObject("requests_per_minute"), (Integer) rs.getObject("max_concurrent"),
+                rs.getObject("month", LocalDate.class), rs.getBigDecimal("month_spent_usd"),
+                rs.getBigDecimal("reserved_usd"), rs.getInt("in_flight"), rs.getObject("day", LocalDate.class),
+                rs.getInt("day_calls"), rs.getObject("minute", OffsetDateTime.class), rs.getInt("minute_calls")))
+            .optional();
+    }
+
+    private static Duration roundUp(Duration duration) {
+        long seconds = duration.toSeconds() + (duration.toNanosPart() > 0 ? 1 : 0);
+        return Duration.ofSeconds(Math.max(1, seconds));
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** The calendar month, day and minute (UTC) that counters belong to. */
+    record Windows(LocalDate month, LocalDate day, OffsetDateTime minute) {
+
+        static Windows at(Instant now) {
+            OffsetDateTime utc = now.atOffset(ZoneOffset.UTC);
+            return new Windows(utc.toLocalDate().withDayOfMonth(1), utc.toLocalDate(),
+                    utc.truncatedTo(ChronoUnit.MINUTES));
+        }
+    }
+
+    private record State(boolean suspended, BigDecimal budget, Integer dailyLimit, Integer perMinute,
+            Integer maxConcurrent, LocalDate month, BigDecimal monthSpent, BigDecimal reserved, int inFlight,
+            LocalDate day, int dayCalls, OffsetDateTime minute, int minuteCalls) {
+
+        BigDecimal spentIn(Windows windows) {
+            return windows.month().equals(month) ? monthSpent : BigDecimal.ZERO;
+        }
+
+        int callsIn(Windows windows) {
+            return windows.day().equals(day) ? dayCalls : 0;
+        }
+
+        int minuteCallsIn(Windows windows) {
+            return windows.minute().isEqual(minute) ? minuteCalls : 0;
+        }
+    }
+}

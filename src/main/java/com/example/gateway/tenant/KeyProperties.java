@@ -1,0 +1,11 @@
+package com.example.gateway.tenant;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The secret that keys the HMAC under which tenant keys are stored ({@code GATEWAY_KEY_HMAC_SECRET}). Changing it
+ * invalidates every tenant key.
+ */
+@ConfigurationProperties("gateway.keys")
+record KeyProperties(String hmacSecret) {
+}

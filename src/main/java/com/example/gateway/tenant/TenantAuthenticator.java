@@ -1,0 +1,60 @@
+package com.example.gateway.tenant;
+
+import java.util.UUID;
+
+import com.example.gateway.web.ErrorCode;
+import com.example.gateway.web.GatewayException;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Recognises a client by its tenant key, given as a Bearer header or, for unchanged ModelsLab clients, as the body
+ * field {@code key}. Looked up on every call, without a cache, so a revoked key stops working on every replica at once.
+ */
+@Component
+public class TenantAuthenticator {
+
+    private static final String LOOKUP = """
+            SELECT k.id, k.tenant_id, t.suspended
+            FROM api_key k JOIN tenant t ON t.id = k.tenant_id
+            WHERE k.key_hash = ? AND k.revoked_at IS NULL
+            """;
+
+    private final JdbcClient jdbc;
+    private final KeyHasher hasher;
+
+    TenantAuthenticator(JdbcClient jdbc, KeyHasher hasher) {
+        this.jdbc = jdbc;
+        this.hasher = hasher;
+    }
+
+    /**
+     * @param headerKey the Bearer token, or {@code null}
+     * @param bodyKey the body's {@code key}, or {@code null}
+     * @throws GatewayException {@code invalid_key} or {@code tenant_suspended}
+     */
+    public Caller authenticate(String headerKey, String bodyKey) {
+        if (headerKey != null && bodyKey != null && !headerKey.equals(bodyKey)) {
+            throw invalidKey();
+        }
+        String key = headerKey != null ? headerKey : bodyKey;
+        if (key == null || !key.startsWith(KeyHasher.KEY_PREFIX) || key.length() > KeyHasher.MAX_KEY_LENGTH) {
+            throw invalidKey();
+        }
+        record Row(UUID id, String tenantId, boolean suspended) {
+        }
+        Row row = jdbc.sql(LOOKUP).param(hasher.hash(key))
+            .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getBoolean(3)))
+            .optional()
+            .orElseThrow(TenantAuthenticator::invalidKey);
+        if (row.suspended()) {
+            throw new GatewayException(ErrorCode.TENANT_SUSPENDED, "This tenant is suspended; ask the platform team.");
+        }
+        return new Caller(row.tenantId(), row.id());
+    }
+
+    private static GatewayException invalidKey() {
+        return new GatewayException(ErrorCode.INVALID_KEY, "Invalid API key.");
+    }
+}

@@ -1,0 +1,45 @@
+package com.example.gateway.web;
+
+import org.springframework.http.HttpStatus;
+
+/** Every error the gateway itself produces, with its HTTP status and its machine-readable code. */
+public enum ErrorCode {
+
+    INVALID_REQUEST(HttpStatus.BAD_REQUEST, "invalid_request"),
+    MODEL_NOT_ENABLED(HttpStatus.BAD_REQUEST, "model_not_enabled"),
+    INVALID_KEY(HttpStatus.UNAUTHORIZED, "invalid_key"),
+    BUDGET_EXHAUSTED(HttpStatus.PAYMENT_REQUIRED, "budget_exhausted"),
+    TENANT_SUSPENDED(HttpStatus.FORBIDDEN, "tenant_suspended"),
+    FORBIDDEN(HttpStatus.FORBIDDEN, "forbidden"),
+    NOT_FOUND(HttpStatus.NOT_FOUND, "not_found"),
+    METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed"),
+    CONFLICT(HttpStatus.CONFLICT, "conflict"),
+    IDEMPOTENCY_IN_PROGRESS(HttpStatus.CONFLICT, "idempotency_in_progress"),
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+    IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused"),
+    PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large"),
+    DAILY_LIMIT(HttpStatus.TOO_MANY_REQUESTS, "daily_limit"),
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited"),
+    TOO_MANY_CONCURRENT(HttpStatus.TOO_MANY_REQUESTS, "too_many_concurrent"),
+    UPSTREAM_RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "upstream_rate_limited"),
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error"),
+    UPSTREAM_ERROR(HttpStatus.BAD_GATEWAY, "upstream_error"),
+    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "unavailable"),
+    UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "upstream_timeout");
+
+    private final HttpStatus status;
+    private final String code;
+
+    ErrorCode(HttpStatus status, String code) {
+        this.status = status;
+        this.code = code;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+}
