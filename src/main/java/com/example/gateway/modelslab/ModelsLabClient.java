@@ -64,7 +64,9 @@ public class ModelsLabClient {
         }
         catch (RuntimeException ex) {
             UpstreamResult.Failure failure = classify(ex);
-            log.warn("ModelsLab request to {} failed: {} ({})", uriTemplate, failure, rootCause(ex).getClass().getSimpleName());
+            Throwable root = rootCause(ex);
+            log.warn("ModelsLab request to {} failed: {} ({}: {})", uriTemplate, failure, root.getClass().getSimpleName(),
+                    root.getMessage());
             return new UpstreamResult.Failed(failure, since(start));
         }
     }

@@ -1,6 +1,7 @@
 package com.example.gateway.modelslab;
 
 import io.netty.channel.ChannelOption;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -29,7 +30,10 @@ class ModelsLabConfiguration {
     @Bean
     WebClient modelsLabWebClient(WebClient.Builder builder, ConnectionProvider modelsLabConnectionProvider,
             ModelsLabProperties properties) {
+        // The JDK resolver (OS configuration and caching) instead of Netty's own DNS client, which failed
+        // intermittently under load here even for IP literals.
         HttpClient httpClient = HttpClient.create(modelsLabConnectionProvider)
+            .resolver(DefaultAddressResolverGroup.INSTANCE)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
             .responseTimeout(properties.responseTimeout());
         return builder.baseUrl(properties.baseUrl().toString())

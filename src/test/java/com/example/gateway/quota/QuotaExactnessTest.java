@@ -1,0 +1,133 @@
+package com.example.gateway.quota;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.example.gateway.GatewayApplication;
+import com.example.gateway.support.FakeModelsLab;
+import com.example.gateway.support.GatewayIntegrationTest;
+import com.example.gateway.support.TestDatabaseConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two application contexts on one PostgreSQL act as two replicas: together they must never admit more than a tenant's
+ * limits allow, however the calls are spread and interleaved.
+ */
+class QuotaExactnessTest extends GatewayIntegrationTest {
+
+    private static ConfigurableApplicationContext secondReplica;
+
+    @BeforeAll
+    static void startSecondReplica() {
+        secondReplica = new SpringApplicationBuilder(GatewayApplication.class, TestDatabaseConfiguration.class)
+            .profiles("test")
+            .run("--server.port=0", "--modelslab.base-url=" + FakeModelsLab.shared().baseUrl());
+    }
+
+    @AfterAll
+    static void stopSecondReplica() {
+        secondReplica.close();
+    }
+
+    @Test
+    void twoReplicasAdmitExactlyWhatTheBudgetCovers() throws Exception {
+        TestTenant tenant = tenant(PRICE.multiply(BigDecimal.valueOf(37)).toPlainString(), null, null, null);
+        upstream.answer(request -> FakeModelsLab.success(request).delayedBy(20));
+
+        List<Response> responses = fire(200, tenant.key());
+
+        // A call that timed out (504) after it was sent is charged like a success: ModelsLab may have done the work.
+        assertThat(count(responses, 200) + count(responses, 504)).isEqualTo(37);
+        assertThat(responses).filteredOn(r -> r.status() == 402).hasSize(163)
+            .allSatisfy(r -> assertThat(r.code()).isEqualTo("budget_exhausted"));
+        assertThat(forwardedCount()).isEqualTo(37);
+        assertThat(ledgerRows(tenant.id())).isEqualTo(37);
+        assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(37)));
+        assertThat(reservations(tenant.id())).isZero();
+        assertThat(admin("GET", "/admin/tenants/" + tenant.id(), null).json().get("remainingUsd").decimalValue())
+            .isEqualByComparingTo("0");
+    }
+
+    @Test
+    void twoReplicasAdmitExactlyTheDailyCap() throws Exception {
+        TestTenant tenant = tenant(null, 23, null, null);
+
+        List<Response> responses = fire(100, tenant.key());
+
+        assertThat(count(responses, 200) + count(responses, 504)).isEqualTo(23);
+        assertThat(responses).filteredOn(r -> r.status() == 429).hasSize(77)
+            .allSatisfy(r -> {
+                assertThat(r.code()).isEqualTo("daily_limit");
+                assertThat(r.header("Retry-After")).isNotBlank();
+                assertThat(r.json().get("retry_after").asLong()).isPositive();
+            });
+        assertThat(forwardedCount()).isEqualTo(23);
+        assertThat(ledgerRows(tenant.id())).isEqualTo(23);
+    }
+
+    @Test
+    void twoReplicasNeverExceedMaxConcurrentTogether() throws Exception {
+        TestTenant tenant = tenant(null, null, null, 5);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        upstream.answer(request -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(300);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            return FakeModelsLab.success(request);
+        });
+
+        List<Response> responses = fire(60, tenant.key());
+
+        long admitted = count(responses, 200) + count(responses, 504);
+        assertThat(mostInFlight.get()).isLessThanOrEqualTo(5);
+        assertThat(admitted).isGreaterThanOrEqualTo(5);
+        assertThat(responses).filteredOn(r -> r.status() == 429)
+            .allSatisfy(r -> assertThat(r.code()).isEqualTo("too_many_concurrent"));
+        assertThat(count(responses, 429)).isEqualTo(60 - admitted);
+        assertThat(forwardedCount()).isEqualTo(admitted);
+        assertThat(ledgerRows(tenant.id())).isEqualTo(admitted);
+        assertThat(reservations(tenant.id())).isZero();
+    }
+
+    /** Fires {@code calls} text2img calls at once, alternating between the two replicas. */
+    private List<Response> fire(int calls, String key) throws Exception {
+        String second = "http://127.0.0.1:" + ((WebServerApplicationContext) secondReplica).getWebServer().getPort();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Response>> futures = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                String base = i % 2 == 0 ? baseUrl() : second;
+                futures.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", "{\"prompt\":\"a cat\"}",
+                        Map.of("Authorization", "Bearer " + key))));
+            }
+            List<Response> responses = new ArrayList<>();
+            for (Future<Response> future : futures) {
+                responses.add(future.get());
+            }
+            return responses;
+        }
+    }
+
+    private static long count(List<Response> responses, int status) {
+        return responses.stream().filter(r -> r.status() == status).count();
+    }
+}
