@@ -1,0 +1,26 @@
+package com.example.gateway.simulator;
+
+import java.time.Clock;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.Assert;
+
+/**
+ * Exists only when the simulator is switched on, so a production context never holds its state or its routes.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "gateway.simulator", name = "enabled", havingValue = "true")
+@EnableConfigurationProperties(SimulatorProperties.class)
+class SimulatorConfiguration {
+
+    @Bean
+    SimulatedGenerations simulatedGenerations(SimulatorProperties properties) {
+        // Fail at startup rather than answer every call with 401 and leave people guessing why.
+        Assert.hasText(properties.expectedKey(),
+                "gateway.simulator.expected-key must be set when gateway.simulator.enabled is true");
+        return new SimulatedGenerations(properties.processingTime(), Clock.systemUTC());
+    }
+}
