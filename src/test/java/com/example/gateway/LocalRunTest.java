@@ -1,0 +1,64 @@
+package com.example.gateway;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.Map;
+
+import com.example.gateway.support.GatewayIntegrationTest;
+import com.example.gateway.support.GatewayIntegrationTest.Response;
+import com.example.gateway.support.TestDatabase;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The two ways the application starts: the zero-setup local run, and production, which demands its secrets. */
+class LocalRunTest {
+
+    @Test
+    void theLocalProfileServesTheSimulatorAndADemoTenantOutOfTheBox() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        TestDatabase database = TestDatabase.get();
+        try (ConfigurableApplicationContext local = new SpringApplicationBuilder(GatewayApplication.class)
+            .profiles("local")
+            .run("--server.port=" + port, "--spring.datasource.url=" + database.jdbcUrl(),
+                    "--spring.datasource.username=" + database.username(),
+                    "--spring.datasource.password=" + database.password())) {
+            String base = "http://127.0.0.1:" + port;
+            Map<String, String> admin = Map.of("Authorization", "Bearer local-admin-token");
+            String key = JsonMapper.builder().build()
+                .readTree(GatewayIntegrationTest.send(base, "POST", "/admin/tenants/demo/keys", "{\"name\":\"test\"}", admin).body())
+                .get("key").asString();
+
+            Response health = GatewayIntegrationTest.send(base, "GET", "/actuator/health/readiness", null, Map.of());
+            Response success = GatewayIntegrationTest.send(base, "POST", "/api/v6/images/text2img",
+                    "{\"model_id\":\"octoflat\",\"prompt\":\"a watercolor fox\",\"width\":\"512\"}",
+                    Map.of("Authorization", "Bearer " + key));
+
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(success.status()).isEqualTo(200);
+            assertThat(success.json().get("status").asString()).isEqualTo("success");
+            assertThat(success.json().get("id").isIntegralNumber()).isTrue();
+            assertThat(success.header("X-Gateway-Cost-USD")).isEqualTo("0.0047");
+        }
+    }
+
+    @Test
+    void productionRefusesToStartWithoutTheSharedModelsLabKey() {
+        TestDatabase database = TestDatabase.get();
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(GatewayApplication.class)
+            .run("--server.port=0", "--modelslab.api-key=", "--spring.datasource.url=" + database.jdbcUrl(),
+                    "--spring.datasource.username=" + database.username(),
+                    "--spring.datasource.password=" + database.password())
+            .close())
+            .hasStackTraceContaining("MODELSLAB_API_KEY must be set");
+    }
+}

@@ -1,0 +1,49 @@
+package com.example.gateway.proxy;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.example.gateway.localdb.LocalPostgres;
+import com.example.gateway.support.GatewayIntegrationTest;
+import com.example.gateway.support.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/** PostgreSQL disappears and comes back: the gateway forwards nothing meanwhile and recovers without a restart. */
+class DatabaseOutageTest extends GatewayIntegrationTest {
+
+    @Test
+    void whileTheDatabaseIsDownReadinessIsDownAndCallsGet503WithNothingForwarded() {
+        LocalPostgres postgres = TestDatabase.get().localPostgres();
+        assumeThat(postgres).as("needs the throwaway cluster, which the test can stop").isNotNull();
+        TestTenant tenant = tenant("1.00", null, null, null);
+        assertThat(text2img(tenant.key(), "{\"prompt\":\"before\"}").status()).isEqualTo(200);
+        upstream.reset();
+
+        postgres.kill();
+        try {
+            Response call = text2img(tenant.key(), "{\"prompt\":\"during\"}");
+            Response readiness = send("GET", "/actuator/health/readiness", null, Map.of());
+            Response liveness = send("GET", "/actuator/health/liveness", null, Map.of());
+
+            assertThat(call.status()).isEqualTo(503);
+            assertThat(call.code()).isEqualTo("unavailable");
+            assertThat(readiness.status()).isEqualTo(503);
+            assertThat(liveness.status()).as("a lost database is no reason to restart the pod").isEqualTo(200);
+            assertThat(upstream.received()).isEmpty();
+        }
+        finally {
+            postgres.restart();
+        }
+
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(
+                () -> assertThat(send("GET", "/actuator/health/readiness", null, Map.of()).status()).isEqualTo(200));
+        Response after = text2img(tenant.key(), "{\"prompt\":\"after\"}");
+        assertThat(after.status()).isEqualTo(200);
+        assertThat(ledgerRows(tenant.id())).isEqualTo(2);
+        assertThat(ledgerSum(tenant.id())).isEqualByComparingTo("0.0094");
+    }
+}
