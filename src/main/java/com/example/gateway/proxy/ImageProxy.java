@@ -130,7 +130,7 @@ class ImageProxy {
                 body.put("model_id", image.modelId());
             }
             UpstreamResult result = modelsLab.post(endpoint.upstreamUri(), json.write(body));
-            ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase(request));
+            ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase(request), modelsLab.sharedKey());
             BigDecimal cost = answer.outcome().charged() ? price : BigDecimal.ZERO;
             Settlement settlement = new Settlement(requestId, answer.outcome(), cost, answer.upstreamStatus(),
                     answer.status(), answer.upstreamId(), (int) result.latency().toMillis());
@@ -174,7 +174,7 @@ class ImageProxy {
         ObjectNode forwarded = json.parseObject(new byte[0], true);
         forwarded.put("key", modelsLab.sharedKey());
         UpstreamResult result = modelsLab.post("/api/v6/images/fetch/{id}", json.write(forwarded), id);
-        ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase(request));
+        ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase(request), modelsLab.sharedKey());
         metrics.fetched(caller.tenantId(), answer.outcome().dbValue());
         metrics.upstreamLatency("fetch", result.latency());
         Balance balance = new Balance(quotas.usage(caller.tenantId()).map(QuotaUsage::remainingUsd).orElse(null));

@@ -1,6 +1,7 @@
 package com.example.gateway.proxy;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -32,7 +33,23 @@ class UpstreamAnswers {
         this.json = json;
     }
 
-    ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase) {
+    /**
+     * @param sharedKey never to be shown to a client: should ModelsLab ever echo it (say, in {@code meta}), it is
+     * blanked out of the answer
+     */
+    ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase, String sharedKey) {
+        ClientAnswer answer = answer(result, requestId, gatewayBase);
+        byte[] key = sharedKey.getBytes(StandardCharsets.UTF_8);
+        if (indexOf(answer.body(), key) < 0) {
+            return answer;
+        }
+        log.error("ModelsLab echoed the shared key in an answer; it was removed before the answer was passed on");
+        String redacted = new String(answer.body(), StandardCharsets.UTF_8).replace(sharedKey, "[redacted]");
+        return new ClientAnswer(answer.status(), redacted.getBytes(StandardCharsets.UTF_8), answer.outcome(),
+                answer.upstreamStatus(), answer.upstreamId(), answer.retryAfter());
+    }
+
+    private ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase) {
         return switch (result) {
             case UpstreamResult.Failed failed -> switch (failed.failure()) {
                 case TIMEOUT -> error(ErrorCode.UPSTREAM_TIMEOUT, CallOutcome.UPSTREAM_TIMEOUT, null, requestId,
@@ -114,6 +131,19 @@ class UpstreamAnswers {
             }
         }
         return DEFAULT_RETRY_AFTER;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static String lastSegment(String url) {

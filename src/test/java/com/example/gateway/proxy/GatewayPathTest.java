@@ -205,4 +205,36 @@ class GatewayPathTest extends GatewayIntegrationTest {
         assertThat(jdbc.sql("SELECT outcome FROM call_ledger WHERE tenant_id = ?").param(tenant.id())
             .query(String.class).single()).isEqualTo("upstream_rejected");
     }
+
+    @Test
+    void neverPassesOnTheSharedKeyEvenIfModelsLabEchoesIt() {
+        TestTenant tenant = tenant();
+        upstream.answer(request -> Reply.json(200,
+                "{\"status\":\"success\",\"id\":7,\"output\":[],\"meta\":{\"key\":\"" + SHARED_KEY + "\"}}"));
+
+        Response response = text2img(tenant.key(), "{\"prompt\":\"cats\"}");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).doesNotContain(SHARED_KEY).contains("[redacted]");
+    }
+
+    @Test
+    void countsCallsCostAndLatencyInPrometheusWithoutKeysOrPrompts() {
+        TestTenant tenant = tenant();
+        text2img(tenant.key(), "{\"prompt\":\"a very secret prompt\"}");
+
+        Response metrics = send("GET", "/actuator/prometheus", null, Map.of());
+
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body())
+            .contains("gateway_calls_total{")
+            .contains("tenant=\"" + tenant.id() + "\"")
+            .contains("gateway_cost_usd_total{")
+            .contains("gateway_upstream_latency_seconds_bucket")
+            .contains("gateway_added_latency_seconds_bucket")
+            .contains("gateway_inflight_calls")
+            .doesNotContain(SHARED_KEY)
+            .doesNotContain(tenant.key())
+            .doesNotContain("a very secret prompt");
+    }
 }
