@@ -2,14 +2,21 @@ package com.example.gateway.quota;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Positive;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * @param sweepAfter a reservation older than this belongs to a crashed replica and is released; keep it well above
  * the upstream response timeout
  * @param sweepInterval how often each replica looks for such reservations
+ * @param upstreamMaxInFlight optional cap on calls in flight to ModelsLab for the whole account, across all replicas
+ * (ModelsLab refuses more than 5 to 15 queued requests per account, by plan); off when unset
  */
+@Validated
 @ConfigurationProperties("gateway.quota")
-record QuotaProperties(@DefaultValue("10m") Duration sweepAfter, @DefaultValue("30s") Duration sweepInterval) {
+record QuotaProperties(@DefaultValue("10m") Duration sweepAfter, @DefaultValue("30s") Duration sweepInterval,
+        @Positive Integer upstreamMaxInFlight) {
 }

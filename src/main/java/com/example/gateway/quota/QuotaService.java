@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Admission and settlement, each a single SQL statement. Admission checks every limit and reserves the call's exact price
@@ -53,10 +54,14 @@ public class QuotaService {
                 RETURNING q.tenant_id
             )
             INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
-                                     idempotency_key, prompt_sha256, created_at)
+                                     idempotency_key, prompt_sha256, created_at, holds_upstream_slot)
             SELECT :requestId, tenant_id, :keyId, :model, :endpoint, :images, :price, :month, :idempotencyKey,
-                   :promptSha256, :now
+                   :promptSha256, :now, :holdsSlot
             FROM admitted
+            """;
+
+    private static final String TAKE_UPSTREAM_SLOT = """
+            UPDATE upstream_slot SET in_flight = in_flight + 1 WHERE id = 1 AND in_flight < ?
             """;
 
     private static final String SETTLE = """
@@ -70,6 +75,9 @@ public class QuotaService {
                 FROM released r
                 WHERE q.tenant_id = r.tenant_id
                 RETURNING q.tenant_id, q.month, q.month_spent_usd, q.reserved_usd
+            ), slot AS (
+                UPDATE upstream_slot u SET in_flight = u.in_flight - 1
+                FROM released r WHERE u.id = 1 AND r.holds_upstream_slot
             ), ledger AS (
                 -- data-modifying CTEs always run, referenced or not
                 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
@@ -108,10 +116,14 @@ public class QuotaService {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final Integer upstreamMaxInFlight;
+    private final TransactionTemplate transactions;
 
-    QuotaService(JdbcClient jdbc, Clock clock) {
+    QuotaService(JdbcClient jdbc, Clock clock, QuotaProperties properties, TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.upstreamMaxInFlight = properties.upstreamMaxInFlight();
+        this.transactions = transactions;
     }
 
     /** Creates the quota row of a new tenant; runs in the caller's transaction. */
@@ -128,9 +140,25 @@ public class QuotaService {
      * {@code too_many_concurrent} or {@code tenant_suspended}
      */
     public void reserve(Admission admission) {
+        if (upstreamMaxInFlight == null) {
+            reserveForTenant(admission, false);
+            return;
+        }
+        // Tenant and account slot in one transaction: a call refused by either holds neither.
+        transactions.executeWithoutResult(tx -> {
+            reserveForTenant(admission, true);
+            if (jdbc.sql(TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
+                throw new GatewayException(ErrorCode.UPSTREAM_RATE_LIMITED,
+                        "The ModelsLab account is at its limit of queued requests; retry shortly.", Duration.ofSeconds(1));
+            }
+        });
+    }
+
+    private void reserveForTenant(Admission admission, boolean holdsSlot) {
         Instant now = clock.instant();
         Windows windows = Windows.at(now);
         int admitted = jdbc.sql(RESERVE)
+            .param("holdsSlot", holdsSlot)
             .param("month", windows.month())
             .param("day", windows.day())
             .param("minute", windows.minute())

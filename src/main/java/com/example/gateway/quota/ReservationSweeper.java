@@ -30,6 +30,9 @@ class ReservationSweeper {
                 RETURNING *
             ), totals AS (
                 SELECT tenant_id, sum(amount_usd) AS amount, count(*) AS calls FROM swept GROUP BY tenant_id
+            ), slot AS (
+                UPDATE upstream_slot u SET in_flight = u.in_flight - (SELECT count(*) FROM swept WHERE holds_upstream_slot)
+                WHERE u.id = 1 AND EXISTS (SELECT 1 FROM swept WHERE holds_upstream_slot)
             ), state AS (
                 UPDATE quota_state q SET reserved_usd = q.reserved_usd - totals.amount,
                                          in_flight = q.in_flight - totals.calls

@@ -1,0 +1,66 @@
+package com.example.gateway.quota;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.example.gateway.support.FakeModelsLab;
+import com.example.gateway.support.GatewayIntegrationTest;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@TestPropertySource(properties = "gateway.quota.upstream-max-in-flight=3")
+class AccountCapTest extends GatewayIntegrationTest {
+
+    @Test
+    void theAccountWideCapKeepsEveryTenantTogetherUnderModelsLabsQueueLimit() throws Exception {
+        TestTenant one = tenant();
+        TestTenant two = tenant();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        upstream.answer(request -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(300);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            return FakeModelsLab.success(request);
+        });
+
+        List<Response> responses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Response>> futures = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String key = i % 2 == 0 ? one.key() : two.key();
+                futures.add(pool.submit(() -> text2img(key, "{\"prompt\":\"a cat\"}")));
+            }
+            for (Future<Response> future : futures) {
+                responses.add(future.get());
+            }
+        }
+
+        long admitted = responses.stream().filter(r -> r.status() == 200).count();
+        assertThat(mostInFlight.get()).isLessThanOrEqualTo(3);
+        assertThat(admitted).isGreaterThanOrEqualTo(3);
+        assertThat(responses).filteredOn(r -> r.status() != 200).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(429);
+            assertThat(r.code()).isEqualTo("upstream_rate_limited");
+            assertThat(r.header("Retry-After")).isEqualTo("1");
+        });
+        assertThat(forwardedCount()).isEqualTo(admitted);
+        assertThat(ledgerRows(one.id()) + ledgerRows(two.id())).isEqualTo(admitted);
+        assertThat(reservations(one.id()) + reservations(two.id())).isZero();
+        assertThat(jdbc.sql("SELECT in_flight FROM upstream_slot").query(Integer.class).single()).isZero();
+        assertThat(admin("GET", "/admin/tenants/" + one.id(), null).json().get("inFlight").asInt()).isZero();
+    }
+}
