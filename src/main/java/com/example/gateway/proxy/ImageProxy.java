@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import com.example.gateway.alert.BudgetAlertDispatcher;
 import com.example.gateway.idempotency.IdempotencyStore;
 import com.example.gateway.ledger.CallLedger;
 import com.example.gateway.modelslab.ModelsLabClient;
@@ -68,10 +69,12 @@ class ImageProxy {
     private final GatewayMetrics metrics;
     private final TransactionTemplate transactions;
     private final ProxyProperties properties;
+    private final BudgetAlertDispatcher alerts;
 
     ImageProxy(JsonBodies json, ImageRequestValidator validator, TenantAuthenticator authenticator, PriceList prices,
             QuotaService quotas, IdempotencyStore idempotency, ModelsLabClient modelsLab, UpstreamAnswers answers,
-            CallLedger ledger, GatewayMetrics metrics, TransactionTemplate transactions, ProxyProperties properties) {
+            CallLedger ledger, GatewayMetrics metrics, TransactionTemplate transactions, ProxyProperties properties,
+            BudgetAlertDispatcher alerts) {
         this.json = json;
         this.validator = validator;
         this.authenticator = authenticator;
@@ -84,6 +87,7 @@ class ImageProxy {
         this.metrics = metrics;
         this.transactions = transactions;
         this.properties = properties;
+        this.alerts = alerts;
     }
 
     ResponseEntity<byte[]> generate(Endpoint endpoint, HttpServletRequest request) {
@@ -140,6 +144,9 @@ class ImageProxy {
                 idempotency.complete(caller.tenantId(), key, requestId, answer.status(), answer.body());
                 return settled;
             });
+            if (balance.alertRecorded()) {
+                alerts.wakeUp();
+            }
             Duration total = Duration.ofNanos(System.nanoTime() - started);
             metrics.settled(caller.tenantId(), image.modelId(), answer.outcome().dbValue(), cost);
             metrics.upstreamLatency(endpoint.path(), result.latency());
@@ -177,12 +184,12 @@ class ImageProxy {
         ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase(request), modelsLab.sharedKey());
         metrics.fetched(caller.tenantId(), answer.outcome().dbValue());
         metrics.upstreamLatency("fetch", result.latency());
-        Balance balance = new Balance(quotas.usage(caller.tenantId()).map(QuotaUsage::remainingUsd).orElse(null));
+        Balance balance = Balance.of(quotas.usage(caller.tenantId()).map(QuotaUsage::remainingUsd).orElse(null));
         return respond(answer.status(), answer.body(), BigDecimal.ZERO, balance, answer.retryAfter());
     }
 
     private ResponseEntity<byte[]> replay(IdempotencyStore.Replay replay, Caller caller) {
-        Balance balance = new Balance(quotas.usage(caller.tenantId()).map(QuotaUsage::remainingUsd).orElse(null));
+        Balance balance = Balance.of(quotas.usage(caller.tenantId()).map(QuotaUsage::remainingUsd).orElse(null));
         return ResponseEntity.status(replay.status())
             .contentType(MediaType.APPLICATION_JSON)
             .header(RequestIds.HEADER, replay.requestId().toString())

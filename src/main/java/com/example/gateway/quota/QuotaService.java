@@ -78,6 +78,17 @@ public class QuotaService {
             ), slot AS (
                 UPDATE upstream_slot u SET in_flight = u.in_flight - 1
                 FROM released r WHERE u.id = 1 AND r.holds_upstream_slot
+            ), alerts AS (
+                -- A settlement that takes spending across one of the tenant's thresholds records that alert, once per
+                -- threshold and month; the alert package delivers it after this commits.
+                INSERT INTO budget_alert (tenant_id, month, threshold_percent, spent_usd, budget_usd, created_at,
+                                          next_attempt_at)
+                SELECT s.tenant_id, s.month, threshold, s.month_spent_usd, t.monthly_budget_usd, :now, :now
+                FROM state s JOIN tenant t ON t.id = s.tenant_id, unnest(t.alert_thresholds) AS threshold
+                WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0 AND :cost > 0
+                  AND s.month_spent_usd * 100 >= t.monthly_budget_usd * threshold
+                ON CONFLICT DO NOTHING
+                RETURNING threshold_percent
             ), ledger AS (
                 -- data-modifying CTEs always run, referenced or not
                 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
@@ -90,7 +101,8 @@ public class QuotaService {
                 RETURNING request_id
             )
             SELECT t.monthly_budget_usd - CASE WHEN s.month = :month THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
-                   AS remaining, t.monthly_budget_usd IS NULL AS unlimited
+                   AS remaining, t.monthly_budget_usd IS NULL AS unlimited,
+                   (SELECT count(*) FROM alerts) AS alerts
             FROM state s JOIN tenant t ON t.id = s.tenant_id
             """;
 
@@ -193,7 +205,8 @@ public class QuotaService {
             .param("latency", settlement.upstreamLatencyMs())
             .param("now", utc(now))
             .param("month", windows.month())
-            .query((rs, n) -> new Balance(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining")))
+            .query((rs, n) -> new Balance(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"),
+                    rs.getInt("alerts") > 0))
             .optional();
         if (balance.isPresent()) {
             return balance.get();
@@ -227,7 +240,7 @@ public class QuotaService {
             .param(requestId)
             .query(String.class)
             .single();
-        return new Balance(usage(tenantId).map(QuotaUsage::remainingUsd).orElse(null));
+        return new Balance(usage(tenantId).map(QuotaUsage::remainingUsd).orElse(null), false);
     }
 
     private GatewayException rejection(Admission admission, Instant now) {

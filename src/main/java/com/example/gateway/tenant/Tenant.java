@@ -31,6 +31,12 @@ class Tenant {
 
     private boolean suspended;
 
+    @Column(name = "alert_webhook_url")
+    private String alertWebhookUrl;
+
+    @Column(name = "alert_thresholds")
+    private Integer[] alertThresholds = { 80, 100 };
+
     @Column(name = "created_at")
     private Instant createdAt;
 
@@ -97,6 +103,22 @@ class Tenant {
 
     void setSuspended(boolean suspended) {
         this.suspended = suspended;
+    }
+
+    String getAlertWebhookUrl() {
+        return alertWebhookUrl;
+    }
+
+    void setAlertWebhookUrl(String alertWebhookUrl) {
+        this.alertWebhookUrl = alertWebhookUrl;
+    }
+
+    java.util.List<Integer> getAlertThresholds() {
+        return java.util.List.of(alertThresholds);
+    }
+
+    void setAlertThresholds(java.util.List<Integer> alertThresholds) {
+        this.alertThresholds = alertThresholds.toArray(Integer[]::new);
     }
 
     Instant getCreatedAt() {

@@ -43,6 +43,10 @@ public class TenantService {
         tenant.setDailyRequestLimit(request.dailyRequestLimit());
         tenant.setRequestsPerMinute(request.requestsPerMinute());
         tenant.setMaxConcurrent(request.maxConcurrent());
+        tenant.setAlertWebhookUrl(webhook(request.alertWebhookUrl()));
+        if (request.alertThresholds() != null) {
+            tenant.setAlertThresholds(request.alertThresholds().stream().distinct().sorted().toList());
+        }
         tenants.saveAndFlush(tenant);
         quotas.open(tenant.getId());
         return view(tenant, null);
@@ -88,6 +92,13 @@ public class TenantService {
                     }
                     tenant.setSuspended(value.asBoolean());
                 }
+                case "alertWebhookUrl" -> {
+                    if (!value.isNull() && !value.isString()) {
+                        throw invalid("The field 'alertWebhookUrl' must be an http(s) URL or null.");
+                    }
+                    tenant.setAlertWebhookUrl(webhook(value.isNull() ? null : value.asString()));
+                }
+                case "alertThresholds" -> tenant.setAlertThresholds(thresholds(value));
                 case "id" -> {
                     if (!value.isString() || !value.asString().equals(id)) {
                         throw invalid("The field 'id' cannot be changed.");
@@ -133,7 +144,7 @@ public class TenantService {
         if (tenants.existsById(id)) {
             return null;
         }
-        create(new TenantRequests.CreateTenant(id, name, monthlyBudgetUsd, null, null, null));
+        create(new TenantRequests.CreateTenant(id, name, monthlyBudgetUsd, null, null, null, null, null));
         return createKey(id, new TenantRequests.CreateKey("demo")).key();
     }
 
@@ -144,7 +155,8 @@ public class TenantService {
 
     private static TenantView view(Tenant t, QuotaUsage usage) {
         return new TenantView(t.getId(), t.getName(), t.getMonthlyBudgetUsd(), t.getDailyRequestLimit(),
-                t.getRequestsPerMinute(), t.getMaxConcurrent(), t.isSuspended(), t.getCreatedAt(), t.getUpdatedAt(),
+                t.getRequestsPerMinute(), t.getMaxConcurrent(), t.isSuspended(), t.getAlertWebhookUrl(),
+                t.getAlertThresholds(), t.getCreatedAt(), t.getUpdatedAt(),
                 usage == null ? null : usage.spentUsd(), usage == null ? null : usage.reservedUsd(),
                 usage == null ? null : usage.remainingUsd(), usage == null ? null : usage.callsToday(),
                 usage == null ? null : usage.inFlight());
@@ -165,6 +177,40 @@ public class TenantService {
             // falls through to the error below
         }
         throw invalid("The field '" + field + "' must be a non-negative amount in USD.");
+    }
+
+    private static String webhook(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (url.length() <= 2000 && uri.isAbsolute() && uri.getHost() != null
+                    && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                return url;
+            }
+        }
+        catch (java.net.URISyntaxException ex) {
+            // falls through to the error below
+        }
+        throw invalid("The field 'alertWebhookUrl' must be an absolute http(s) URL.");
+    }
+
+    private static List<Integer> thresholds(JsonNode value) {
+        java.util.TreeSet<Integer> thresholds = new java.util.TreeSet<>();
+        if (value.isArray() && !value.isEmpty() && value.size() <= 10) {
+            for (JsonNode item : value) {
+                if (!item.isIntegralNumber() || !item.canConvertToInt() || item.asInt() < 1 || item.asInt() > 1000) {
+                    thresholds.clear();
+                    break;
+                }
+                thresholds.add(item.asInt());
+            }
+        }
+        if (thresholds.isEmpty()) {
+            throw invalid("The field 'alertThresholds' must be 1 to 10 whole percentages between 1 and 1000.");
+        }
+        return List.copyOf(thresholds);
     }
 
     private static Integer count(String field, JsonNode value) {

@@ -1,0 +1,17 @@
+package com.example.gateway.alert;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param pollInterval how often each replica looks for alerts due for (re)delivery
+ * @param timeout connect and read timeout of one webhook delivery
+ * @param firstRetryAfter wait before the first retry; doubled on every further one
+ * @param maxAttempts after this many failed deliveries an alert is given up
+ */
+@ConfigurationProperties("gateway.alerts")
+record AlertProperties(@DefaultValue("5s") Duration pollInterval, @DefaultValue("5s") Duration timeout,
+        @DefaultValue("2s") Duration firstRetryAfter, @DefaultValue("8") int maxAttempts) {
+}
