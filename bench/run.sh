@@ -1,0 +1,389 @@
+#!/usr/bin/env bash
+# Gateway benchmark: throughput and latency against a fast fake ModelsLab (direct, through nginx, through the gateway),
+# added latency at a fixed 300 req/s, the PostgreSQL floor of the gateway's own per-call SQL (pgbench), and 5,000
+# concurrent in-flight calls against a slow fake. Run as root on Debian from anywhere: bench/run.sh
+# Everything listens on 127.0.0.1 only and is stopped on exit. Raw output goes to bench/out/ (not committed);
+# the summary is written to bench/RESULTS.md.
+# Knobs (environment): DURATION (wrk seconds, 20), THREADS (2), CONNECTIONS (64), RATE (300), RATE_SECONDS (20),
+# BURST (5000), SLOW_MS (5000).
+set -euo pipefail
+
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH")
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA=$JAVA_HOME/bin/java
+JCMD=$JAVA_HOME/bin/jcmd
+JFR=$JAVA_HOME/bin/jfr
+PG_BIN=/usr/lib/postgresql/15/bin
+DURATION=${DURATION:-20}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+RATE=${RATE:-300}
+RATE_SECONDS=${RATE_SECONDS:-20}
+BURST=${BURST:-5000}
+SLOW_MS=${SLOW_MS:-5000}
+GW_PORT=18080
+UP_PORT=18081
+PROXY_PORT=18082
+SLOW_PORT=18084
+ADMIN=bench-admin
+OUT=$BENCH/out
+mkdir -p "$OUT"
+rm -f "$OUT"/*.log "$OUT"/*.txt
+LOG=$OUT/run.log
+exec > >(tee "$LOG") 2>&1
+
+log() { echo "[$(date +%T)] $*"; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" | head -1; }
+
+ulimit -n "$(ulimit -Hn)"  # 5,000 in flight needs ~10,000 descriptors in the gateway
+
+# --- tools --------------------------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+    apt-get update && apt-get install -y wrk nginx
+fi
+for tool in "$JAVA" "$PG_BIN/postgres" "$PG_BIN/pgbench" jq curl; do
+    command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
+done
+
+# --- jar ----------------------------------------------------------------------------------------------------------
+JAR=$(ls "$ROOT"/target/modelslab-gateway-*.jar 2>/dev/null | grep -v original | head -1 || true)
+if [ -z "$JAR" ]; then
+    log "building the jar"
+    (cd "$ROOT" && ./mvnw -B -q -DskipTests package)
+    JAR=$(ls "$ROOT"/target/modelslab-gateway-*.jar | grep -v original | head -1)
+fi
+log "jar: $JAR"
+
+TMP=$(mktemp -d /tmp/gw-bench.XXXXXX)
+chmod 755 "$TMP"
+PIDS=()
+PGDATA=$TMP/pg
+cleanup() {
+    set +e
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null
+    done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$pid" 2>/dev/null
+    done
+    if [ -f "$PGDATA/postmaster.pid" ]; then
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { # url seconds
+    for _ in $(seq $(($2 * 5))); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done
+    echo "timed out waiting for $1" >&2; return 1
+}
+
+# --- PostgreSQL 15, default durability (fsync on, synchronous_commit on) --------------------------------------------
+PG_PORT=$(free_port)
+install -d -o postgres -g postgres -m 700 "$PGDATA"
+runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -U gateway --auth=trust -E UTF8 --locale=C >/dev/null
+runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
+    -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+PSQL=(psql -X -q -At -h 127.0.0.1 -p "$PG_PORT" -U gateway -d postgres)
+log "PostgreSQL on 127.0.0.1:$PG_PORT: $("${PSQL[@]}" -c "SELECT 'fsync=' || current_setting('fsync') || ' synchronous_commit=' || current_setting('synchronous_commit') || ' wal_sync_method=' || current_setting('wal_sync_method')")"
+
+# --- nginx: fake ModelsLab (18081) and plain reverse proxy (18082) --------------------------------------------------
+SUCCESS='{"status":"success","generationTime":0.65,"id":81443063,"output":["https://x/y.png"],"meta":{}}'
+nginx_conf() { # name server-block
+    mkdir -p "$TMP/nginx-$1"
+    cat >"$TMP/nginx-$1/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $TMP/nginx-$1/nginx.pid;
+error_log $TMP/nginx-$1/error.log warn;
+events { worker_connections 16384; }
+http {
+    access_log off;
+    keepalive_requests 10000000;
+    keepalive_timeout 120s;
+    client_body_temp_path $TMP/nginx-$1/body;
+    proxy_temp_path $TMP/nginx-$1/proxy;
+    fastcgi_temp_path $TMP/nginx-$1/fastcgi;
+    uwsgi_temp_path $TMP/nginx-$1/uwsgi;
+    scgi_temp_path $TMP/nginx-$1/scgi;
+    $2
+}
+EOF
+    nginx -c "$TMP/nginx-$1/nginx.conf" &
+    PIDS+=($!)
+}
+nginx_conf upstream "server { listen 127.0.0.1:$UP_PORT; location / { default_type application/json; return 200 '$SUCCESS'; } }"
+nginx_conf proxy "upstream modelslab { server 127.0.0.1:$UP_PORT; keepalive 128; keepalive_requests 10000000; }
+    server { listen 127.0.0.1:$PROXY_PORT; location / { proxy_pass http://modelslab; proxy_http_version 1.1;
+        proxy_set_header Connection \"\"; } }"
+sleep 1
+curl -sf -XPOST "http://127.0.0.1:$PROXY_PORT/api/v6/images/text2img" -d '{}' | grep -q success
+
+# --- gateway --------------------------------------------------------------------------------------------------------
+GW_PID=
+start_gateway() { # base-url extra-args...
+    local base=$1; shift
+    GW_CMD=("$JAVA" -jar "$JAR" --server.port=$GW_PORT --modelslab.base-url="$base"
+        --modelslab.api-key=bench-shared-key --gateway.admin-token=$ADMIN
+        --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" --spring.datasource.username=gateway
+        --logging.level.root=WARN "$@")
+    log "starting: ${GW_CMD[*]}"
+    "${GW_CMD[@]}" >>"$OUT/gateway.log" 2>&1 &
+    GW_PID=$!
+    PIDS+=($GW_PID)
+    wait_http "http://127.0.0.1:$GW_PORT/actuator/health/readiness" 180
+    log "gateway ready (pid $GW_PID)"
+}
+stop_gateway() {
+    kill "$GW_PID"
+    for _ in $(seq 150); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$GW_PID" 2>/dev/null || true
+}
+
+start_gateway "http://127.0.0.1:$UP_PORT"
+admin() { curl -sf -XPOST "http://127.0.0.1:$GW_PORT$1" -H "Authorization: Bearer $ADMIN" \
+    -H 'Content-Type: application/json' -d "$2"; }
+admin /admin/tenants '{"id":"bench","name":"Bench","monthlyBudgetUsd":"1000000"}' >/dev/null
+export BENCH_KEY=$(admin /admin/tenants/bench/keys '{"name":"bench"}' | jq -r .key)
+curl -sf "http://127.0.0.1:$GW_PORT/api/v6/images/text2img" -H "Authorization: Bearer $BENCH_KEY" \
+    -H 'Content-Type: application/json' -d '{"prompt":"a cat","model_id":"octoflat"}' | grep -q success
+log "tenant 'bench' created, a call through the gateway succeeds"
+
+# --- environment ----------------------------------------------------------------------------------------------------
+{
+    echo "host: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -r)"
+    echo "java: $("$JAVA" -version 2>&1 | head -1)"
+    echo "postgres: $("$PG_BIN/postgres" --version); nginx: $(nginx -v 2>&1); wrk: $(wrk -v 2>&1 | head -1)"
+    echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)"
+} | tee "$OUT/env.txt"
+
+# --- 1. wrk throughput: direct, nginx, gateway ----------------------------------------------------------------------
+WRK=(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$BENCH/post.lua")
+run_wrk() { # name url
+    local before after
+    before=$(load)
+    "${WRK[@]}" "$2" >"$OUT/wrk-$1.txt" 2>&1
+    after=$(load)
+    echo "$(grep '^RESULT' "$OUT/wrk-$1.txt") load_before=${before// /,} load_after=${after// /,}" >"$OUT/wrk-$1.result"
+    log "wrk $1: $(cat "$OUT/wrk-$1.result")"
+}
+URL_PATH=/api/v6/images/text2img
+run_wrk direct "http://127.0.0.1:$UP_PORT$URL_PATH"
+run_wrk nginx "http://127.0.0.1:$PROXY_PORT$URL_PATH"
+run_wrk gateway-warmup "http://127.0.0.1:$GW_PORT$URL_PATH"
+(sleep 3; "$JCMD" "$GW_PID" JFR.start name=bench settings=profile duration=15s filename="$TMP/gw.jfr" >/dev/null) &
+run_wrk gateway "http://127.0.0.1:$GW_PORT$URL_PATH"
+for _ in $(seq 30); do [ -s "$TMP/gw.jfr" ] && break; sleep 1; done
+sleep 2
+# jfr print writes frames as "pkg.Class.method(args) line: N" (no "at " prefix), so frames are matched on " line: ".
+"$JFR" print --stack-depth 64 --events jdk.ExecutionSample "$TMP/gw.jfr" >"$OUT/jfr-samples.txt" || true
+grep -c '^jdk.ExecutionSample' "$OUT/jfr-samples.txt" >"$OUT/jfr-count.txt" || true
+awk '/stackTrace = \[/{top=1; next} top{sub(/^[ \t]+/,""); sub(/ line:.*/,""); print; top=0}' "$OUT/jfr-samples.txt" \
+    >"$OUT/jfr-top-frames.txt" || true
+sort "$OUT/jfr-top-frames.txt" | uniq -c | sort -rn | head -30 >"$OUT/jfr-self.txt" || true
+# self time by package (the method's class minus its simple name)
+sed 's/(.*//; s/\.[^.]*$//; s/\.[^.]*$//' "$OUT/jfr-top-frames.txt" | sort | uniq -c | sort -rn | head -25 \
+    >"$OUT/jfr-self-packages.txt" || true
+grep ' line: ' "$OUT/jfr-samples.txt" | sed 's/^[[:space:]]*//; s/ line:.*//' | sort | uniq -c | sort -rn | head -30 \
+    >"$OUT/jfr-inclusive.txt" || true
+grep -E '^[[:space:]]+com\.example' "$OUT/jfr-samples.txt" | sed 's/^[[:space:]]*//; s/ line:.*//' \
+    | sort | uniq -c | sort -rn | head -20 >"$OUT/jfr-gateway-frames.txt" || true
+GW_ROWS=$("${PSQL[@]}" -c "SELECT count(*) FROM call_ledger")
+log "ledger rows after the wrk runs: $GW_ROWS"
+
+# --- 2. fixed rate: added latency ----------------------------------------------------------------------------------
+run_rate() { # name url
+    local before after
+    before=$(load)
+    "$JAVA" "$BENCH/FixedRate.java" rate "$2" "$BENCH_KEY" "$RATE" "$RATE_SECONDS" 5 >"$OUT/rate-$1.txt" 2>&1
+    after=$(load)
+    echo " $(grep '^mode=' "$OUT/rate-$1.txt") load_before=${before// /,} load_after=${after// /,}" >"$OUT/rate-$1.result"
+    log "rate $1: $(cat "$OUT/rate-$1.result")"
+}
+run_rate direct "http://127.0.0.1:$UP_PORT$URL_PATH"
+run_rate nginx "http://127.0.0.1:$PROXY_PORT$URL_PATH"
+run_rate gateway "http://127.0.0.1:$GW_PORT$URL_PATH"
+
+# --- 3. PostgreSQL floor: the gateway's per-call SQL with pgbench ---------------------------------------------------
+KEYHASH=$("${PSQL[@]}" -c "SELECT '\\x' || encode(key_hash, 'hex') FROM api_key WHERE tenant_id = 'bench' LIMIT 1")
+read -r MONTH DAY MINUTE NOW < <("${PSQL[@]}" -F' ' -c "SELECT date_trunc('month', now() AT TIME ZONE 'UTC')::date,
+    (now() AT TIME ZONE 'UTC')::date, to_char(date_trunc('minute', now()) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+    to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+PGBENCH=("$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U gateway -n -M prepared -c 32 -j 2 -T "$DURATION"
+    -D "keyhash=$KEYHASH" -D price=0.0047 -D "month=$MONTH" -D "day=$DAY" -D "minute=$MINUTE" -D "now=$NOW"
+    -f "$BENCH/per-call.sql" postgres)
+before=$(load)
+"${PGBENCH[@]}" >"$OUT/pgbench.txt" 2>&1
+after=$(load)
+PG_TPS=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$OUT/pgbench.txt" | head -1)
+PG_LAT=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' "$OUT/pgbench.txt")
+PG_LOAD="load_before=${before// /,} load_after=${after// /,}"
+log "pgbench: tps=$PG_TPS latency_avg_ms=$PG_LAT $PG_LOAD"
+"${PSQL[@]}" -c "SELECT 'in_flight=' || in_flight || ' reserved_usd=' || reserved_usd FROM quota_state WHERE tenant_id='bench'" \
+    >"$OUT/quota-after-pgbench.txt"
+
+# --- 4. 5,000 in flight against a slow fake ------------------------------------------------------------------------
+stop_gateway
+"$JAVA" "$BENCH/SlowUpstream.java" "$SLOW_PORT" "$SLOW_MS" >"$OUT/slow-upstream.log" 2>&1 &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$SLOW_PORT/stats" 60
+start_gateway "http://127.0.0.1:$SLOW_PORT" --modelslab.max-connections=6000
+"$JAVA" "$BENCH/FixedRate.java" burst "http://127.0.0.1:$GW_PORT$URL_PATH" "$BENCH_KEY" 200 >"$OUT/burst-warmup.txt" 2>&1
+log "burst warm-up (200 calls): $(cat "$OUT/burst-warmup.txt")"
+heap_used_mib() { "$JCMD" "$GW_PID" GC.heap_info 2>/dev/null | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -1 | awk '{printf "%d", $1/1024}'; }
+rss_mib() { ps -o rss= -p "$GW_PID" | awk '{printf "%d", $1/1024}'; }
+sampler() {
+    local live_done=0 start=$SECONDS
+    while :; do
+        local stats inflight
+        stats=$(curl -s "http://127.0.0.1:$SLOW_PORT/stats")
+        inflight=$(echo " $stats" | field in_flight)
+        echo "t=$((SECONDS - start)) heap_used_mib=$(heap_used_mib) rss_mib=$(rss_mib) $stats" >>"$OUT/burst-samples.txt"
+        if [ "$live_done" = 0 ] && { [ "${inflight:-0}" -ge $((BURST * 99 / 100)) ] || [ $((SECONDS - start)) -ge 8 ]; }; then
+            "$JCMD" "$GW_PID" GC.run >/dev/null 2>&1
+            echo "after GC.run with in_flight=$inflight: live_heap_mib=$(heap_used_mib) rss_mib=$(rss_mib)" >"$OUT/burst-live.txt"
+            live_done=1
+        fi
+        sleep 0.5
+    done
+}
+curl -s "http://127.0.0.1:$SLOW_PORT/stats" >/dev/null
+before=$(load)
+sampler &
+SAMPLER=$!
+PIDS+=($SAMPLER)
+"$JAVA" "$BENCH/FixedRate.java" burst "http://127.0.0.1:$GW_PORT$URL_PATH" "$BENCH_KEY" "$BURST" >"$OUT/burst.txt" 2>&1
+kill "$SAMPLER" 2>/dev/null || true
+after=$(load)
+SLOW_STATS=$(curl -s "http://127.0.0.1:$SLOW_PORT/stats")
+BURST_LOAD="load_before=${before// /,} load_after=${after// /,}"
+PEAK_HEAP=$(sed -n 's/.*heap_used_mib=\([0-9]*\).*/\1/p' "$OUT/burst-samples.txt" | sort -n | tail -1)
+PEAK_RSS=$(sed -n 's/.*rss_mib=\([0-9]*\).*/\1/p' "$OUT/burst-samples.txt" | sort -n | tail -1)
+log "burst: $(cat "$OUT/burst.txt") upstream: $SLOW_STATS peak_heap_used_mib=$PEAK_HEAP peak_rss_mib=$PEAK_RSS $(cat "$OUT/burst-live.txt" 2>/dev/null) $BURST_LOAD"
+ERRS_IN_LOG=$(grep -c -E 'ERROR|WARN' "$OUT/gateway.log" || true)
+
+# --- RESULTS.md -----------------------------------------------------------------------------------------------------
+r() { field "$2" <"$OUT/$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f %%", 100 * a / b; else print "n/a" }'; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+GW_RPS=$(r wrk-gateway.result rps)
+NGINX_RPS=$(r wrk-nginx.result rps)
+FLOOR=$(awk -v a="$NGINX_RPS" -v b="$PG_TPS" 'BEGIN { print (a < b ? a : b) }')
+ADD_P50=$(minus "$(r rate-gateway.result p50)" "$(r rate-direct.result p50)")
+ADD_P99=$(minus "$(r rate-gateway.result p99)" "$(r rate-direct.result p99)")
+ADD_SENT_P50=$(minus "$(r rate-gateway.result sent_p50)" "$(r rate-direct.result sent_p50)")
+ADD_SENT_P99=$(minus "$(r rate-gateway.result sent_p99)" "$(r rate-direct.result sent_p99)")
+wrk_row() { echo "| $1 | \`$2\` | $(r "wrk-$1.result" rps) | $(r "wrk-$1.result" p50_ms) | $(r "wrk-$1.result" p99_ms) | $(r "wrk-$1.result" max_ms) | $(r "wrk-$1.result" err_status)/$(r "wrk-$1.result" err_connect)/$(r "wrk-$1.result" err_read)/$(r "wrk-$1.result" err_timeout) | $(r "wrk-$1.result" load_before) → $(r "wrk-$1.result" load_after) |"; }
+rate_row() { echo "| $1 | $(r "rate-$1.result" achieved_rps) | $(r "rate-$1.result" p50) | $(r "rate-$1.result" p90) | $(r "rate-$1.result" p99) | $(r "rate-$1.result" p999) | $(r "rate-$1.result" max) | $(r "rate-$1.result" sent_p50) / $(r "rate-$1.result" sent_p99) | $(r "rate-$1.result" errors) | $(r "rate-$1.result" load_before) → $(r "rate-$1.result" load_after) |"; }
+
+cat >"$BENCH/RESULTS.md" <<EOF
+# Gateway benchmark results
+
+Generated by \`bench/run.sh\` on $(date -u +%FT%TZ). **This 2-core box was shared with other sessions running Maven
+builds**, so every number is noisy: the 1/5/15-minute load average (\`/proc/loadavg\`) before and after each phase is
+recorded next to it. Load generator, fake upstream, nginx, PostgreSQL and the gateway all share the same 2 cores.
+
+\`\`\`
+$(cat "$OUT/env.txt")
+\`\`\`
+
+PostgreSQL 15 throwaway cluster in \`$TMP\` (on the root disk, not tmpfs), default durability:
+fsync on, synchronous_commit on, max_connections 300. Gateway: \`java -jar\` with default JVM flags (default heap
+= 1/4 of RAM), Hikari pool 20 (default), \`--logging.level.root=WARN\`.
+
+## 1. Throughput, closed loop (wrk)
+
+\`${WRK[*]} <url>\` (\`bench/post.lua\`: POST \`{"prompt":"a cat","model_id":"octoflat"}\`,
+\`Authorization: Bearer <tenant key>\`, \`Content-Type: application/json\`). The gateway had one identical
+${DURATION}s warm-up run first (JIT); a 15 s JFR recording ran during its measured run.
+
+| target | url | req/s | p50 ms | p99 ms | max ms | errors non2xx/connect/read/timeout | load avg before → after |
+|---|---|---|---|---|---|---|---|
+$(wrk_row direct "http://127.0.0.1:$UP_PORT$URL_PATH")
+$(wrk_row nginx "http://127.0.0.1:$PROXY_PORT$URL_PATH")
+$(wrk_row gateway-warmup "http://127.0.0.1:$GW_PORT$URL_PATH")
+$(wrk_row gateway "http://127.0.0.1:$GW_PORT$URL_PATH")
+
+## 2. PostgreSQL floor (pgbench, the gateway's own per-call SQL)
+
+\`${PGBENCH[*]}\`
+
+\`bench/per-call.sql\` = TenantAuthenticator's key lookup (plus \`gen_random_uuid()\` for the request id), QuotaService's
+RESERVE and SETTLE, each its own autocommit transaction as in the gateway, all on the one \`bench\` tenant row.
+
+tps (= calls/s) **$PG_TPS**, latency average $PG_LAT ms, $PG_LOAD. State after: $(cat "$OUT/quota-after-pgbench.txt").
+
+## 3. Added latency at a fixed $RATE req/s
+
+\`java bench/FixedRate.java rate <url> <key> $RATE $RATE_SECONDS 5\` (open model: one request every 1/$RATE s on its own
+virtual thread, 5 s unrecorded warm-up, then $RATE_SECONDS s recorded; latency from the scheduled instant, i.e.
+corrected for coordinated omission; "sent" = from the actual send).
+
+| target | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | sent p50 / p99 ms | errors | load avg before → after |
+|---|---|---|---|---|---|---|---|---|---|
+$(rate_row direct)
+$(rate_row nginx)
+$(rate_row gateway)
+
+Gateway added latency (gateway percentile minus direct percentile; a difference of percentiles, not a percentile of
+differences): **p50 $ADD_P50 ms, p99 $ADD_P99 ms** (from send: p50 $ADD_SENT_P50 ms, p99 $ADD_SENT_P99 ms).
+
+## 4. $BURST calls in flight at once
+
+Gateway restarted with \`--modelslab.base-url=http://127.0.0.1:$SLOW_PORT --modelslab.max-connections=6000\` (everything
+else as above, Hikari pool 20) in front of \`java bench/SlowUpstream.java $SLOW_PORT $SLOW_MS\` (answers every call after
+$SLOW_MS ms). After a 200-call warm-up burst: \`java bench/FixedRate.java burst <gateway url> <key> $BURST\`, sampling
+\`jcmd <pid> GC.heap_info\` (used) and \`ps -o rss\` every 0.5 s; once (at ≥ 99 % in flight upstream or at 8 s) a
+\`jcmd <pid> GC.run\` then \`GC.heap_info\` gives the live heap with the calls in flight.
+
+- client: \`$(cat "$OUT/burst.txt")\`
+- upstream: \`$SLOW_STATS\`
+- gateway heap used, peak of samples (includes garbage): **$PEAK_HEAP MiB**; RSS peak **$PEAK_RSS MiB**
+- $(cat "$OUT/burst-live.txt" 2>/dev/null || echo "no live-heap sample")
+- $BURST_LOAD; WARN/ERROR lines in the gateway log over the whole run: $ERRS_IN_LOG
+
+## 5. Against the targets
+
+| target | measured | verdict |
+|---|---|---|
+| gateway throughput ≥ 1,500 req/s with durable accounting | $GW_RPS req/s | $(awk -v a="$GW_RPS" 'BEGIN { print (a >= 1500 ? "met" : "MISSED by " sprintf("%.0f", 1500 - a) " req/s (" sprintf("%.0f", 100 * (1500 - a) / 1500) " %)") }') |
+| ≥ 70 % of min(nginx $NGINX_RPS, pgbench floor $PG_TPS) = $FLOOR | $(ratio "$GW_RPS" "$FLOOR") (of nginx: $(ratio "$GW_RPS" "$NGINX_RPS"), of pgbench: $(ratio "$GW_RPS" "$PG_TPS")) | $(awk -v a="$GW_RPS" -v b="$FLOOR" 'BEGIN { print (a >= 0.7 * b ? "met" : "MISSED: needs " sprintf("%.0f", 0.7 * b) " req/s") }') |
+| added latency p50 ≤ 1 ms at $RATE req/s | $ADD_P50 ms | $(awk -v a="$ADD_P50" 'BEGIN { print (a <= 1 ? "met" : "MISSED by " sprintf("%.3f", a - 1) " ms") }') |
+| added latency p99 ≤ 5 ms at $RATE req/s | $ADD_P99 ms | $(awk -v a="$ADD_P99" 'BEGIN { print (a <= 5 ? "met" : "MISSED by " sprintf("%.3f", a - 5) " ms") }') |
+| $BURST in flight, 0 errors | $(r burst.txt errors) errors | $([ "$(r burst.txt errors)" = 0 ] && echo met || echo MISSED) |
+| $BURST in flight, heap < 512 MiB | peak used $PEAK_HEAP MiB; $(sed -n 's/.*live_heap_mib=\([0-9]*\).*/live after GC \1 MiB/p' "$OUT/burst-live.txt" 2>/dev/null) | $(awk -v a="$PEAK_HEAP" 'BEGIN { print (a < 512 ? "met" : "peak used over 512 MiB (see live)") }') |
+
+## 6. Gateway CPU profile during the measured wrk run (JFR, settings=profile, 15 s)
+
+\`jcmd <pid> JFR.start settings=profile duration=15s filename=gw.jfr\`, then \`jfr print --stack-depth 64 --events jdk.ExecutionSample\`.
+$(cat "$OUT/jfr-count.txt" 2>/dev/null) execution samples.
+
+Self time by package (top frame of each sample, class name dropped):
+
+\`\`\`
+$(cat "$OUT/jfr-self-packages.txt")
+\`\`\`
+
+Top frames (self time: the frame on top of each sample):
+
+\`\`\`
+$(cat "$OUT/jfr-self.txt")
+\`\`\`
+
+Inclusive (every frame of every sample, \`--stack-depth 64\`; the brief's \`grep 'at '\` matches nothing useful because \`jfr print\` writes no "at " prefix):
+
+\`\`\`
+$(cat "$OUT/jfr-inclusive.txt")
+\`\`\`
+
+Gateway's own frames (inclusive):
+
+\`\`\`
+$(cat "$OUT/jfr-gateway-frames.txt")
+\`\`\`
+EOF
+log "wrote $BENCH/RESULTS.md"
