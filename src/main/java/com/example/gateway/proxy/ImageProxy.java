@@ -20,6 +20,7 @@ import com.example.gateway.quota.Balance;
 import com.example.gateway.quota.PriceList;
 import com.example.gateway.quota.QuotaService;
 import com.example.gateway.quota.QuotaUsage;
+import com.example.gateway.quota.Reservation;
 import com.example.gateway.quota.Settlement;
 import com.example.gateway.tenant.Caller;
 import com.example.gateway.tenant.TenantAuthenticator;
@@ -38,7 +39,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
@@ -67,13 +67,12 @@ class ImageProxy {
     private final UpstreamAnswers answers;
     private final CallLedger ledger;
     private final GatewayMetrics metrics;
-    private final TransactionTemplate transactions;
     private final ProxyProperties properties;
     private final BudgetAlertDispatcher alerts;
 
     ImageProxy(JsonBodies json, ImageRequestValidator validator, TenantAuthenticator authenticator, PriceList prices,
             QuotaService quotas, IdempotencyStore idempotency, ModelsLabClient modelsLab, UpstreamAnswers answers,
-            CallLedger ledger, GatewayMetrics metrics, TransactionTemplate transactions, ProxyProperties properties,
+            CallLedger ledger, GatewayMetrics metrics, ProxyProperties properties,
             BudgetAlertDispatcher alerts) {
         this.json = json;
         this.validator = validator;
@@ -85,7 +84,6 @@ class ImageProxy {
         this.answers = answers;
         this.ledger = ledger;
         this.metrics = metrics;
-        this.transactions = transactions;
         this.properties = properties;
         this.alerts = alerts;
     }
@@ -114,8 +112,9 @@ class ImageProxy {
         Admission admission = new Admission(requestId, caller.tenantId(), caller.keyId(), image.modelId(),
                 endpoint.path(), image.samples(), price, idempotencyKey,
                 JsonBodies.sha256(image.prompt().getBytes(StandardCharsets.UTF_8)));
+        Reservation reservation;
         try {
-            quotas.reserve(admission);
+            reservation = quotas.reserve(admission);
         }
         catch (RuntimeException ex) {
             if (idempotencyKey != null) {
@@ -138,12 +137,17 @@ class ImageProxy {
             BigDecimal cost = answer.outcome().charged() ? price : BigDecimal.ZERO;
             Settlement settlement = new Settlement(requestId, answer.outcome(), cost, answer.upstreamStatus(),
                     answer.status(), answer.upstreamId(), (int) result.latency().toMillis());
-            String key = idempotencyKey;
-            Balance balance = key == null ? quotas.settle(settlement) : transactions.execute(tx -> {
-                Balance settled = quotas.settle(settlement);
-                idempotency.complete(caller.tenantId(), key, requestId, answer.status(), answer.body());
-                return settled;
-            });
+            Runnable keepAnswer = idempotencyKey == null ? null : () -> idempotency.complete(caller.tenantId(),
+                    idempotencyKey, requestId, answer.status(), answer.body());
+            Balance balance;
+            try {
+                balance = quotas.settle(reservation, settlement, keepAnswer);
+            }
+            catch (RuntimeException ex) {
+                log.error("Call forwarded but not recorded: {}", ex.getMessage());
+                throw new GatewayException(ErrorCode.UNAVAILABLE, "ModelsLab was called, but the gateway could not "
+                        + "record the call in its ledger, so it is not charged. Check before retrying.");
+            }
             if (balance.alertRecorded()) {
                 alerts.wakeUp();
             }

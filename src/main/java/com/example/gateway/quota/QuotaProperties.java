@@ -12,11 +12,13 @@ import org.springframework.validation.annotation.Validated;
  * @param sweepAfter a reservation older than this belongs to a crashed replica and is released; keep it well above
  * the upstream response timeout
  * @param sweepInterval how often each replica looks for such reservations
+ * @param settleRetryFor how long a settlement that meets a passing database failure is retried; the call was already
+ * forwarded, so giving up means it goes unrecorded until the sweeper marks it abandoned
  * @param upstreamMaxInFlight optional cap on calls in flight to ModelsLab for the whole account, across all replicas
  * (ModelsLab refuses more than 5 to 15 queued requests per account, by plan); off when unset
  */
 @Validated
 @ConfigurationProperties("gateway.quota")
 record QuotaProperties(@DefaultValue("10m") Duration sweepAfter, @DefaultValue("30s") Duration sweepInterval,
-        @Positive Integer upstreamMaxInFlight) {
+        @DefaultValue("30s") Duration settleRetryFor, @Positive Integer upstreamMaxInFlight) {
 }

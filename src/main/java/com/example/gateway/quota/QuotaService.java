@@ -12,23 +12,22 @@ import java.util.Optional;
 
 import com.example.gateway.web.ErrorCode;
 import com.example.gateway.web.GatewayException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Admission and settlement, each a single SQL statement. Admission checks every limit and reserves the call's exact price
- * in one conditional {@code UPDATE} on the tenant's quota row: PostgreSQL's row lock serialises concurrent admissions of
- * one tenant, whichever replica sends them, so together they can never overshoot. Settlement deletes the reservation,
- * charges the cost and writes the ledger row in one statement, so a charge never exists without its row.
+ * Admission and settlement. Admission checks every limit and reserves the call's exact price in one conditional
+ * {@code UPDATE} on the tenant's quota row: PostgreSQL's row lock serialises concurrent admissions of one tenant,
+ * whichever replica sends them, so together they can never overshoot. Settlement deletes the reservation, charges the
+ * cost and writes the ledger row in one statement, so a charge never exists without its row.
  */
 @Service
 public class QuotaService {
-
-    private static final Logger log = LoggerFactory.getLogger(QuotaService.class);
 
     private static final String RESERVE = """
             WITH admitted AS (
@@ -64,61 +63,6 @@ public class QuotaService {
             UPDATE upstream_slot SET in_flight = in_flight + 1 WHERE id = 1 AND in_flight < ?
             """;
 
-    private static final String SETTLE = """
-            WITH released AS (
-                DELETE FROM reservation WHERE request_id = :requestId RETURNING *
-            ), state AS (
-                UPDATE quota_state q SET
-                    reserved_usd = q.reserved_usd - r.amount_usd,
-                    in_flight = q.in_flight - 1,
-                    month_spent_usd = q.month_spent_usd + CASE WHEN q.month = r.month THEN :cost ELSE 0 END
-                FROM released r
-                WHERE q.tenant_id = r.tenant_id
-                RETURNING q.tenant_id, q.month, q.month_spent_usd, q.reserved_usd
-            ), slot AS (
-                UPDATE upstream_slot u SET in_flight = u.in_flight - 1
-                FROM released r WHERE u.id = 1 AND r.holds_upstream_slot
-            ), alerts AS (
-                -- A settlement that takes spending across one of the tenant's thresholds records that alert, once per
-                -- threshold and month; the alert package delivers it after this commits.
-                INSERT INTO budget_alert (tenant_id, month, threshold_percent, spent_usd, budget_usd, created_at,
-                                          next_attempt_at)
-                SELECT s.tenant_id, s.month, threshold, s.month_spent_usd, t.monthly_budget_usd, :now, :now
-                FROM state s JOIN tenant t ON t.id = s.tenant_id, unnest(t.alert_thresholds) AS threshold
-                WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0 AND :cost > 0
-                  AND s.month_spent_usd * 100 >= t.monthly_budget_usd * threshold
-                ON CONFLICT DO NOTHING
-                RETURNING threshold_percent
-            ), ledger AS (
-                -- data-modifying CTEs always run, referenced or not
-                INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
-                                         outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
-                                         prompt_sha256, created_at, settled_at)
-                SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotency_key, :upstreamId,
-                       :outcome, :upstreamStatus, :httpStatus, r.images, :cost, :latency, r.prompt_sha256,
-                       r.created_at, :now
-                FROM released r
-                RETURNING request_id
-            )
-            SELECT t.monthly_budget_usd - CASE WHEN s.month = :month THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
-                   AS remaining, t.monthly_budget_usd IS NULL AS unlimited,
-                   (SELECT count(*) FROM alerts) AS alerts
-            FROM state s JOIN tenant t ON t.id = s.tenant_id
-            """;
-
-    /** A settlement that arrives after the sweeper gave its reservation up still charges and completes its row. */
-    private static final String SETTLE_AFTER_SWEEP = """
-            WITH row AS (
-                UPDATE call_ledger SET upstream_id = :upstreamId, outcome = :outcome, upstream_status = :upstreamStatus,
-                       http_status = :httpStatus, cost_usd = :cost, upstream_latency_ms = :latency, settled_at = :now
-                WHERE request_id = :requestId AND outcome = 'abandoned'
-                RETURNING tenant_id, created_at
-            )
-            UPDATE quota_state q SET month_spent_usd = q.month_spent_usd
-                + CASE WHEN q.month = date_trunc('month', row.created_at AT TIME ZONE 'UTC')::date THEN :cost ELSE 0 END
-            FROM row WHERE q.tenant_id = row.tenant_id
-            """;
-
     private static final String STATE = """
             SELECT t.suspended, t.monthly_budget_usd, t.daily_request_limit, t.requests_per_minute, t.max_concurrent,
                    q.month, q.month_spent_usd, q.reserved_usd, q.in_flight, q.day, q.day_calls, q.minute, q.minute_calls
@@ -130,12 +74,15 @@ public class QuotaService {
     private final Clock clock;
     private final Integer upstreamMaxInFlight;
     private final TransactionTemplate transactions;
+    private final SettlementWriter settlements;
 
-    QuotaService(JdbcClient jdbc, Clock clock, QuotaProperties properties, TransactionTemplate transactions) {
+    QuotaService(JdbcClient jdbc, Clock clock, QuotaProperties properties, DataSource dataSource,
+            SettlementWriter settlements) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.upstreamMaxInFlight = properties.upstreamMaxInFlight();
-        this.transactions = transactions;
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.settlements = settlements;
     }
 
     /** Creates the quota row of a new tenant; runs in the caller's transaction. */
@@ -147,29 +94,37 @@ public class QuotaService {
     }
 
     /**
-     * Admits the call and reserves its price, or throws the reason it cannot be admitted.
+     * Admits the call and reserves its price, or throws the reason it cannot be admitted. The reservation commits
+     * without waiting for its WAL flush: it is visible to every replica at once, which is all exactness needs, and the
+     * tenant's row lock is not held through a disk sync. The settlement, which carries the money, is durable; should
+     * PostgreSQL crash and lose a reservation, its settlement still writes the ledger row (see {@link SettlementWriter}).
      * @throws GatewayException {@code budget_exhausted}, {@code daily_limit}, {@code rate_limited},
-     * {@code too_many_concurrent} or {@code tenant_suspended}
+     * {@code too_many_concurrent}, {@code tenant_suspended} or {@code upstream_rate_limited}
      */
-    public void reserve(Admission admission) {
-        if (upstreamMaxInFlight == null) {
-            reserveForTenant(admission, false);
-            return;
-        }
-        // Tenant and account slot in one transaction: a call refused by either holds neither.
-        transactions.executeWithoutResult(tx -> {
-            reserveForTenant(admission, true);
-            if (jdbc.sql(TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
+    public Reservation reserve(Admission admission) {
+        Instant now = clock.instant();
+        Windows windows = Windows.at(now);
+        boolean capped = upstreamMaxInFlight != null;
+        Boolean admitted = transactions.execute(tx -> {
+            jdbc.sql("SET LOCAL synchronous_commit TO OFF").update();
+            if (reserveForTenant(admission, capped, now, windows) == 0) {
+                return false;
+            }
+            // Tenant and account slot in one transaction: a call refused by either holds neither.
+            if (capped && jdbc.sql(TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
                 throw new GatewayException(ErrorCode.UPSTREAM_RATE_LIMITED,
                         "The ModelsLab account is at its limit of queued requests; retry shortly.", Duration.ofSeconds(1));
             }
+            return true;
         });
+        if (!Boolean.TRUE.equals(admitted)) {
+            throw rejection(admission, now);
+        }
+        return new Reservation(admission, now, windows.month());
     }
 
-    private void reserveForTenant(Admission admission, boolean holdsSlot) {
-        Instant now = clock.instant();
-        Windows windows = Windows.at(now);
-        int admitted = jdbc.sql(RESERVE)
+    private int reserveForTenant(Admission admission, boolean holdsSlot, Instant now, Windows windows) {
+        return jdbc.sql(RESERVE)
             .param("holdsSlot", holdsSlot)
             .param("month", windows.month())
             .param("day", windows.day())
@@ -185,44 +140,14 @@ public class QuotaService {
             .param("promptSha256", admission.promptSha256())
             .param("now", utc(now))
             .update();
-        if (admitted == 0) {
-            throw rejection(admission, now);
-        }
     }
 
-    /** Releases the reservation, charges the cost and writes the call's ledger row, atomically. */
-    public Balance settle(Settlement settlement) {
-        Instant now = clock.instant();
-        Windows windows = Windows.at(now);
-        BigDecimal cost = settlement.outcome().charged() ? settlement.cost() : BigDecimal.ZERO;
-        Optional<Balance> balance = jdbc.sql(SETTLE)
-            .param("requestId", settlement.requestId())
-            .param("cost", cost)
-            .param("upstreamId", settlement.upstreamId())
-            .param("outcome", settlement.outcome().dbValue())
-            .param("upstreamStatus", settlement.upstreamStatus())
-            .param("httpStatus", settlement.httpStatus())
-            .param("latency", settlement.upstreamLatencyMs())
-            .param("now", utc(now))
-            .param("month", windows.month())
-            .query((rs, n) -> new Balance(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"),
-                    rs.getInt("alerts") > 0))
-            .optional();
-        if (balance.isPresent()) {
-            return balance.get();
-        }
-        log.warn("Settled call {} after its reservation was swept", settlement.requestId());
-        jdbc.sql(SETTLE_AFTER_SWEEP)
-            .param("requestId", settlement.requestId())
-            .param("cost", cost)
-            .param("upstreamId", settlement.upstreamId())
-            .param("outcome", settlement.outcome().dbValue())
-            .param("upstreamStatus", settlement.upstreamStatus())
-            .param("httpStatus", settlement.httpStatus())
-            .param("latency", settlement.upstreamLatencyMs())
-            .param("now", utc(now))
-            .update();
-        return balance(settlement.requestId());
+    /**
+     * Releases the reservation, charges the cost and writes the call's ledger row, durably, before returning.
+     * @param alsoInTransaction more work that must commit with the settlement (an idempotent answer), or {@code null}
+     */
+    public Balance settle(Reservation reservation, Settlement settlement, Runnable alsoInTransaction) {
+        return settlements.settle(reservation, settlement, alsoInTransaction);
     }
 
     /** The tenant's consumption in the current month and day. */
@@ -233,14 +158,6 @@ public class QuotaService {
             BigDecimal remaining = s.budget() == null ? null : s.budget().subtract(spent).subtract(s.reserved());
             return new QuotaUsage(spent, s.reserved(), remaining, s.callsIn(windows), s.inFlight());
         });
-    }
-
-    private Balance balance(java.util.UUID requestId) {
-        String tenantId = jdbc.sql("SELECT tenant_id FROM call_ledger WHERE request_id = ?")
-            .param(requestId)
-            .query(String.class)
-            .single();
-        return new Balance(usage(tenantId).map(QuotaUsage::remainingUsd).orElse(null), false);
     }
 
     private GatewayException rejection(Admission admission, Instant now) {
