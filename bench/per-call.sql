@@ -1,6 +1,7 @@
--- The gateway's own per-call SQL, one statement per round trip and each in its own autocommit transaction, as the
--- gateway runs them (no @Transactional around a call without Idempotency-Key):
---   1. TenantAuthenticator.LOOKUP   2. QuotaService.RESERVE   3. QuotaService.SETTLE
+-- The gateway's own per-call SQL, as the gateway runs it:
+--   1. TenantAuthenticator.LOOKUP (autocommit)
+--   2. QuotaService.RESERVE in a transaction with SET LOCAL synchronous_commit TO OFF
+--   3. SettlementWriter.SETTLE, durable (autocommit here: the floor without the gateway's group commit)
 -- Run with -M prepared (pgjdbc server-prepares repeated statements) and these -D variables, set by bench/run.sh:
 --   keyhash (bytea as \x...), price, month, day, minute, now (the gateway's window values).
 -- The request id comes from gen_random_uuid() in the lookup's row (pgbench \set has no uuid function), so there are
@@ -9,6 +10,8 @@ SELECT k.id AS key_id, k.tenant_id, t.suspended, gen_random_uuid() AS rid
 FROM api_key k JOIN tenant t ON t.id = k.tenant_id
 WHERE k.key_hash = :keyhash::bytea AND k.revoked_at IS NULL \gset
 
+BEGIN;
+SET LOCAL synchronous_commit TO OFF;
 WITH admitted AS (
     UPDATE quota_state q SET
         month_spent_usd = CASE WHEN q.month = :month::date THEN q.month_spent_usd ELSE 0 END,
@@ -32,10 +35,11 @@ WITH admitted AS (
     RETURNING q.tenant_id
 )
 INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
-                         idempotency_key, prompt_sha256, created_at)
+                         idempotency_key, prompt_sha256, created_at, holds_upstream_slot)
 SELECT :rid::uuid, tenant_id, :key_id::uuid, 'octoflat', 'text2img', 1, :price::numeric, :month::date, NULL,
-       sha256('a cat'::bytea), :now::timestamptz
+       sha256('a cat'::bytea), :now::timestamptz, false
 FROM admitted;
+COMMIT;
 
 WITH released AS (
     DELETE FROM reservation WHERE request_id = :rid::uuid RETURNING *
@@ -47,6 +51,17 @@ WITH released AS (
     FROM released r
     WHERE q.tenant_id = r.tenant_id
     RETURNING q.tenant_id, q.month, q.month_spent_usd, q.reserved_usd
+), slot AS (
+    UPDATE upstream_slot u SET in_flight = u.in_flight - 1
+    FROM released r WHERE u.id = 1 AND r.holds_upstream_slot
+), alerts AS (
+    INSERT INTO budget_alert (tenant_id, month, threshold_percent, spent_usd, budget_usd, created_at, next_attempt_at)
+    SELECT s.tenant_id, s.month, threshold, s.month_spent_usd, t.monthly_budget_usd, :now::timestamptz, :now::timestamptz
+    FROM state s JOIN tenant t ON t.id = s.tenant_id, unnest(t.alert_thresholds) AS threshold
+    WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0 AND :price::numeric > 0
+      AND s.month_spent_usd * 100 >= t.monthly_budget_usd * threshold
+    ON CONFLICT DO NOTHING
+    RETURNING threshold_percent
 ), ledger AS (
     INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
                              outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
@@ -58,5 +73,5 @@ WITH released AS (
     RETURNING request_id
 )
 SELECT t.monthly_budget_usd - CASE WHEN s.month = :month::date THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
-       AS remaining, t.monthly_budget_usd IS NULL AS unlimited
+       AS remaining, t.monthly_budget_usd IS NULL AS unlimited, (SELECT count(*) FROM alerts) AS alerts
 FROM state s JOIN tenant t ON t.id = s.tenant_id;
