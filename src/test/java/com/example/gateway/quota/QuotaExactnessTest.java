@@ -24,46 +24,48 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two application contexts on one PostgreSQL act as two replicas: together they must never admit more than a tenant's
- * limits allow, however the calls are spread and interleaved.
+ * Three application contexts on one PostgreSQL act as three replicas: together they must never admit more than a
+ * tenant's limits allow, however the calls are spread and interleaved.
  */
 class QuotaExactnessTest extends GatewayIntegrationTest {
 
-    private static ConfigurableApplicationContext secondReplica;
+    private static final List<ConfigurableApplicationContext> otherReplicas = new ArrayList<>();
 
     @BeforeAll
-    static void startSecondReplica() {
-        secondReplica = new SpringApplicationBuilder(GatewayApplication.class, TestDatabaseConfiguration.class)
-            .profiles("test")
-            .run("--server.port=0", "--modelslab.base-url=" + FakeModelsLab.shared().baseUrl());
+    static void startTwoMoreReplicas() {
+        for (int i = 0; i < 2; i++) {
+            otherReplicas.add(new SpringApplicationBuilder(GatewayApplication.class, TestDatabaseConfiguration.class)
+                .profiles("test")
+                .run("--server.port=0", "--modelslab.base-url=" + FakeModelsLab.shared().baseUrl()));
+        }
     }
 
     @AfterAll
-    static void stopSecondReplica() {
-        secondReplica.close();
+    static void stopTheOtherReplicas() {
+        otherReplicas.forEach(ConfigurableApplicationContext::close);
     }
 
     @Test
-    void twoReplicasAdmitExactlyWhatTheBudgetCovers() throws Exception {
-        TestTenant tenant = tenant(PRICE.multiply(BigDecimal.valueOf(37)).toPlainString(), null, null, null);
+    void threeReplicasAdmitExactlyWhatTheBudgetCovers() throws Exception {
+        TestTenant tenant = tenant(PRICE.multiply(BigDecimal.valueOf(137)).toPlainString(), null, null, null);
         upstream.answer(request -> FakeModelsLab.success(request).delayedBy(20));
 
-        List<Response> responses = fire(200, tenant.key());
+        List<Response> responses = fire(600, tenant.key());
 
         // A call that timed out (504) after it was sent is charged like a success: ModelsLab may have done the work.
-        assertThat(count(responses, 200) + count(responses, 504)).isEqualTo(37);
-        assertThat(responses).filteredOn(r -> r.status() == 402).hasSize(163)
+        assertThat(count(responses, 200) + count(responses, 504)).isEqualTo(137);
+        assertThat(responses).filteredOn(r -> r.status() == 402).hasSize(463)
             .allSatisfy(r -> assertThat(r.code()).isEqualTo("budget_exhausted"));
-        assertThat(forwardedCount()).isEqualTo(37);
-        assertThat(ledgerRows(tenant.id())).isEqualTo(37);
-        assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(37)));
+        assertThat(forwardedCount()).isEqualTo(137);
+        assertThat(ledgerRows(tenant.id())).isEqualTo(137);
+        assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(137)));
         assertThat(reservations(tenant.id())).isZero();
         assertThat(admin("GET", "/admin/tenants/" + tenant.id(), null).json().get("remainingUsd").decimalValue())
             .isEqualByComparingTo("0");
     }
 
     @Test
-    void twoReplicasAdmitExactlyTheDailyCap() throws Exception {
+    void threeReplicasAdmitExactlyTheDailyCap() throws Exception {
         TestTenant tenant = tenant(null, 23, null, null);
 
         List<Response> responses = fire(100, tenant.key());
@@ -80,7 +82,7 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
     }
 
     @Test
-    void twoReplicasNeverExceedMaxConcurrentTogether() throws Exception {
+    void threeReplicasNeverExceedMaxConcurrentTogether() throws Exception {
         TestTenant tenant = tenant(null, null, null, 5);
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger mostInFlight = new AtomicInteger();
@@ -109,13 +111,33 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
         assertThat(reservations(tenant.id())).isZero();
     }
 
-    /** Fires {@code calls} text2img calls at once, alternating between the two replicas. */
+    @Test
+    void threeReplicasTogetherAdmitNoMoreThanTheRequestsPerMinute() throws Exception {
+        int second = java.time.LocalTime.now(java.time.ZoneOffset.UTC).getSecond();
+        if (second > 45) {
+            // The limit counts per UTC minute: start the burst well inside one.
+            Thread.sleep((61 - second) * 1000L);
+        }
+        TestTenant tenant = tenant(null, null, 50, null);
+
+        List<Response> responses = fire(300, tenant.key());
+
+        assertThat(count(responses, 200) + count(responses, 504)).isEqualTo(50);
+        assertThat(responses).filteredOn(r -> r.status() == 429).hasSize(250)
+            .allSatisfy(r -> assertThat(r.code()).isEqualTo("rate_limited"));
+        assertThat(forwardedCount()).isEqualTo(50);
+        assertThat(ledgerRows(tenant.id())).isEqualTo(50);
+    }
+
+    /** Fires {@code calls} text2img calls at once, spread round-robin over the three replicas. */
     private List<Response> fire(int calls, String key) throws Exception {
-        String second = "http://127.0.0.1:" + ((WebServerApplicationContext) secondReplica).getWebServer().getPort();
+        List<String> replicas = new ArrayList<>(List.of(baseUrl()));
+        otherReplicas.forEach(replica -> replicas
+            .add("http://127.0.0.1:" + ((WebServerApplicationContext) replica).getWebServer().getPort()));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Response>> futures = new ArrayList<>();
             for (int i = 0; i < calls; i++) {
-                String base = i % 2 == 0 ? baseUrl() : second;
+                String base = replicas.get(i % replicas.size());
                 futures.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", "{\"prompt\":\"a cat\"}",
                         Map.of("Authorization", "Bearer " + key))));
             }
