@@ -90,7 +90,10 @@ public class IdempotencyStore {
                 "A request with this Idempotency-Key is still in progress.");
     }
 
-    /** Gives the key up again: the request was refused before it was forwarded, so a retry may try afresh. */
+    /**
+     * Gives the key up again: the request was refused before it was forwarded, or failed upstream without a charge, so
+     * a retry may try afresh.
+     */
     public void release(String tenantId, String key, UUID requestId) {
         jdbc.sql("DELETE FROM idempotency_record WHERE tenant_id = ? AND idem_key = ? AND request_id = ?")
             .params(tenantId, key, requestId)

@@ -17,6 +17,7 @@ import com.example.gateway.modelslab.ModelsLabClient;
 import com.example.gateway.modelslab.UpstreamResult;
 import com.example.gateway.quota.Admission;
 import com.example.gateway.quota.Balance;
+import com.example.gateway.quota.CallOutcome;
 import com.example.gateway.quota.PriceList;
 import com.example.gateway.quota.QuotaService;
 import com.example.gateway.quota.QuotaUsage;
@@ -137,8 +138,14 @@ class ImageProxy {
             BigDecimal cost = answer.outcome().charged() ? price : BigDecimal.ZERO;
             Settlement settlement = new Settlement(requestId, answer.outcome(), cost, answer.upstreamStatus(),
                     answer.status(), answer.upstreamId(), (int) result.latency().toMillis());
-            Runnable keepAnswer = idempotencyKey == null ? null : () -> idempotency.complete(caller.tenantId(),
-                    idempotencyKey, requestId, answer.status(), answer.body());
+            Runnable keepAnswer = idempotencyKey == null ? null : () -> {
+                if (worthReplaying(answer.outcome())) {
+                    idempotency.complete(caller.tenantId(), idempotencyKey, requestId, answer.status(), answer.body());
+                }
+                else {
+                    idempotency.release(caller.tenantId(), idempotencyKey, requestId);
+                }
+            };
             Balance balance;
             try {
                 balance = quotas.settle(reservation, settlement, keepAnswer);
@@ -190,6 +197,15 @@ class ImageProxy {
         metrics.upstreamLatency("fetch", result.latency());
         Balance balance = Balance.of(quotas.usage(caller.tenantId()).map(QuotaUsage::remainingUsd).orElse(null));
         return respond(answer.status(), answer.body(), BigDecimal.ZERO, balance, answer.retryAfter());
+    }
+
+    /**
+     * Whether a retry with the same Idempotency-Key gets this answer again. Only answers that were charged, or that are
+     * ModelsLab's verdict on the request itself, are; an uncharged upstream failure (5xx, garbage, a broken connection,
+     * a full queue whose 429 says to retry) is not, or the retry it asks for would be replayed the same failure.
+     */
+    private static boolean worthReplaying(CallOutcome outcome) {
+        return outcome.charged() || outcome == CallOutcome.UPSTREAM_REJECTED;
     }
 
     private ResponseEntity<byte[]> replay(IdempotencyStore.Replay replay, Caller caller) {

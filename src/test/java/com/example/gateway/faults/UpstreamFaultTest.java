@@ -1,0 +1,292 @@
+package com.example.gateway.faults;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.example.gateway.GatewayApplication;
+import com.example.gateway.support.FakeModelsLab;
+import com.example.gateway.support.FakeModelsLab.Reply;
+import com.example.gateway.support.GatewayIntegrationTest;
+import com.example.gateway.support.TestDatabaseConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static com.example.gateway.faults.ErrorDialect.assertError;
+import static com.example.gateway.faults.ErrorDialect.assertNoSecrets;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the client gets, and what the ledger says, when ModelsLab misbehaves: no answer, a broken connection, 5xx,
+ * garbage, its own errors, a rejected shared key, a full queue. Every admitted call leaves exactly one ledger row and no
+ * reservation; only calls ModelsLab may have worked on are charged.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class UpstreamFaultTest extends GatewayIntegrationTest {
+
+    private static final String CAT = "{\"prompt\":\"a cat\"}";
+
+    private TestTenant tenant;
+
+    @AfterEach
+    void keysNeverReachTheLogs(CapturedOutput output) {
+        assertThat(output.getAll()).doesNotContain(SHARED_KEY);
+        if (tenant != null) {
+            assertThat(output.getAll()).doesNotContain(tenant.key());
+        }
+    }
+
+    @Test
+    void noAnswerInTimeIsAChargedUpstreamTimeout() {
+        tenant = tenant("1.00", null, null, null);
+        upstream.answer(request -> FakeModelsLab.success(request).delayedBy(2500));
+
+        long started = System.nanoTime();
+        Response response = text2img(tenant.key(), CAT);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertError(response, 504, "upstream_timeout");
+        assertThat(tookMillis).as("waited out the 2 s response timeout").isGreaterThanOrEqualTo(1900L);
+        assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0.0047");
+        assertSettled("upstream_timeout", "0.0047");
+    }
+
+    @Test
+    void connectionRefusedIsAnUnchargedUpstreamError() throws IOException {
+        tenant = tenant();
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        // A second replica on the same database, whose ModelsLab is a port nobody listens on.
+        try (ConfigurableApplicationContext replica = new SpringApplicationBuilder(GatewayApplication.class,
+                TestDatabaseConfiguration.class)
+            .profiles("test")
+            .properties("server.port=0", "modelslab.base-url=http://127.0.0.1:" + closedPort)
+            .run()) {
+            String replicaUrl = "http://127.0.0.1:" + replica.getEnvironment().getProperty("local.server.port");
+
+            Response response = send(replicaUrl, "POST", "/api/v6/images/text2img", CAT,
+                    Map.of("Authorization", "Bearer " + tenant.key()));
+
+            assertError(response, 502, "upstream_error");
+            assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0");
+        }
+        assertThat(upstream.received()).isEmpty();
+        assertSettled("upstream_error", "0");
+    }
+
+    @Test
+    void connectionResetInTheMiddleOfTheAnswerIsAnUnchargedUpstreamError() {
+        tenant = tenant();
+        upstream.answer(request -> FakeModelsLab.success(request).truncated());
+
+        Response response = text2img(tenant.key(), CAT);
+
+        assertError(response, 502, "upstream_error");
+        assertSettled("upstream_error", "0");
+    }
+
+    static Stream<Arguments> serverErrors() {
+        return Stream.of(
+                Arguments.of(500, "{\"status\":\"error\",\"message\":\"Internal Server Error\"}"),
+                Arguments.of(500, "<html><body>Whoops</body></html>"),
+                Arguments.of(502, ""),
+                Arguments.of(503, "{\"status\":\"error\",\"messege\":\"Service Unavailable\"}"),
+                Arguments.of(503, "upstream connect error or disconnect/reset before headers"));
+    }
+
+    @ParameterizedTest(name = "HTTP {0} with {1}")
+    @MethodSource("serverErrors")
+    void serverErrorsAreUnchargedUpstreamErrors(int status, String body) {
+        tenant = tenant();
+        upstream.answer(request -> Reply.json(status, body));
+
+        Response response = text2img(tenant.key(), CAT);
+
+        assertError(response, 502, "upstream_error");
+        if (!body.isEmpty()) {
+            assertThat(response.body()).doesNotContain(body);
+        }
+        assertSettled("upstream_error", "0");
+    }
+
+    static Stream<String> garbage() {
+        return Stream.of("<!doctype html><title>Cloudflare</title>", "{\"status\":\"success\",\"id\":81443063,\"output\":[\"ht",
+                "", "[]", "null", "\"success\"", "Internal error");
+    }
+
+    @ParameterizedTest(name = "HTTP 200 with [{0}]")
+    @MethodSource("garbage")
+    void answersThatAreNotAJsonObjectAreUnchargedUpstreamErrors(String body) {
+        tenant = tenant();
+        upstream.answer(request -> Reply.json(200, body));
+
+        Response response = text2img(tenant.key(), CAT);
+
+        assertError(response, 502, "upstream_error");
+        assertSettled("upstream_error", "0");
+    }
+
+    static Stream<Arguments> modelsLabErrors() {
+        return Stream.of(
+                Arguments.of(200, "{\"status\":\"error\",\"message\":\"prompt is required\"}"),
+                Arguments.of(200, "{\"status\":\"error\",\"messege\":\"Model not found: octoflat\",\"tip\":\"x\"}"),
+                Arguments.of(200, "{\"status\":\"failed\",\"message\":\"Generation failed\",\"id\":81443063}"),
+                Arguments.of(400, "{\"status\":\"error\",\"message\":\"width must be between 256 and 1024\"}"));
+    }
+
+    @ParameterizedTest(name = "HTTP {0} with {1}")
+    @MethodSource("modelsLabErrors")
+    void modelsLabsOwnErrorsPassThroughUncharged(int status, String body) {
+        tenant = tenant();
+        upstream.answer(request -> Reply.json(status, body));
+
+        Response response = text2img(tenant.key(), CAT);
+
+        assertThat(response.status()).isEqualTo(status);
+        assertThat(response.body()).isEqualTo(body);
+        assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0");
+        assertSettled("upstream_rejected", "0");
+    }
+
+    @Test
+    void aSlowQueuedGenerationIsChargedOnceAndItsFetchIsFree() {
+        tenant = tenant("1.00", null, null, null);
+        long id = upstream.nextId();
+        upstream.answer(request -> request.path().contains("/fetch/") ? FakeModelsLab.success(request)
+                : FakeModelsLab.processing(id).delayedBy(800));
+
+        Response queued = text2img(tenant.key(), CAT);
+        Response fetched = send("POST", "/api/v6/images/fetch/" + id, "{}", Map.of("Authorization", "Bearer " + tenant.key()));
+
+        assertThat(queued.status()).isEqualTo(200);
+        assertThat(queued.json().get("status").asString()).isEqualTo("processing");
+        assertThat(queued.json().get("fetch_result").asString()).isEqualTo(baseUrl() + "/api/v6/images/fetch/" + id);
+        assertThat(queued.header("X-Gateway-Cost-USD")).isEqualTo("0.0047");
+        assertThat(fetched.status()).isEqualTo(200);
+        assertThat(fetched.json().get("status").asString()).isEqualTo("success");
+        assertThat(fetched.header("X-Gateway-Cost-USD")).isEqualTo("0");
+        assertThat(upstream.received()).extracting(FakeModelsLab.Received::path)
+            .containsExactly("/api/v6/images/text2img", "/api/v6/images/fetch/" + id);
+        assertSettled("processing", "0.0047");
+    }
+
+    @Test
+    void aFetchThatModelsLabFailsIsAnUpstreamErrorAndStillFree() {
+        tenant = tenant();
+        long id = upstream.nextId();
+        upstream.answer(request -> request.path().contains("/fetch/") ? Reply.json(503, "")
+                : FakeModelsLab.processing(id));
+        text2img(tenant.key(), CAT);
+
+        Response fetched = send("POST", "/api/v6/images/fetch/" + id, "{}", Map.of("Authorization", "Bearer " + tenant.key()));
+
+        assertError(fetched, 502, "upstream_error");
+        assertSettled("processing", "0.0047");
+    }
+
+    static Stream<Arguments> sharedKeyRejections() {
+        return Stream.of(
+                Arguments.of(401, "{\"status\":\"error\",\"message\":\"Invalid API key\"}"),
+                Arguments.of(200, "{\"status\":\"error\",\"message\":\"Invalid API key\"}"),
+                Arguments.of(200, "{\"status\":\"error\",\"messege\":\"Invalid API key\"}"),
+                Arguments.of(402, "{\"status\":\"error\",\"message\":\"Insufficient credits. Please add more credits to continue.\"}"),
+                Arguments.of(403, "{\"status\":\"error\",\"message\":\"This feature is not available on your plan\"}"));
+    }
+
+    @ParameterizedTest(name = "HTTP {0} with {1}")
+    @MethodSource("sharedKeyRejections")
+    void aRejectedSharedKeyIsTheGatewaysProblemNotTheClients(int status, String body) {
+        tenant = tenant();
+        upstream.answer(request -> Reply.json(status, body));
+
+        Response response = text2img(tenant.key(), CAT);
+
+        JsonNode error = assertError(response, 502, "upstream_error");
+        assertThat(error.get("message").asString()).doesNotContainIgnoringCase("invalid api key")
+            .doesNotContainIgnoringCase("credits");
+        assertNoSecrets(response, List.of(SHARED_KEY, tenant.key()));
+        assertSettled("upstream_error", "0");
+    }
+
+    static Stream<Arguments> fullQueues() {
+        return Stream.of(
+                Arguments.of(429, "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":17}", 17),
+                Arguments.of(200, "{\"status\":\"error\",\"messege\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":9}", 9),
+                Arguments.of(429, "{\"status\":\"error\",\"message\":\"Too many requests\"}", 30),
+                Arguments.of(429, "slow down", 30));
+    }
+
+    @ParameterizedTest(name = "HTTP {0} with {1}")
+    @MethodSource("fullQueues")
+    void aFullModelsLabQueueIsAnUnchargedUpstreamRateLimit(int status, String body, int retryAfter) {
+        tenant = tenant();
+        upstream.answer(request -> Reply.json(status, body));
+
+        Response response = text2img(tenant.key(), CAT);
+
+        JsonNode error = assertError(response, 429, "upstream_rate_limited");
+        assertThat(error.get("retry_after").asInt()).isEqualTo(retryAfter);
+        assertSettled("upstream_rate_limited", "0");
+    }
+
+    @Test
+    void theSharedKeyIsNeverRelayedEvenWhenModelsLabEchoesIt() {
+        tenant = tenant();
+        upstream.answer(request -> Reply.json(200, """
+                {"status":"success","id":%d,"output":["https://example.com/a.png"],\
+                "meta":{"prompt":"a cat","key":"%s","webhook":null}}""".formatted(upstream.nextId(), SHARED_KEY)));
+
+        Response response = text2img(tenant.key(), CAT);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("status").asString()).isEqualTo("success");
+        assertNoSecrets(response, List.of(SHARED_KEY));
+        assertSettled("success", "0.0047");
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyAfterAnUnchargedUpstreamFailureIsForwardedAgain() {
+        tenant = tenant();
+        Map<String, String> headers = Map.of("Authorization", "Bearer " + tenant.key(), "Idempotency-Key", "retry-me");
+        upstream.answer(request -> Reply.json(429,
+                "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":1}"));
+        Response full = send("POST", "/api/v6/images/text2img", CAT, headers);
+        upstream.answer(FakeModelsLab::success);
+
+        Response retried = send("POST", "/api/v6/images/text2img", CAT, headers);
+        Response replayed = send("POST", "/api/v6/images/text2img", CAT, headers);
+
+        assertError(full, 429, "upstream_rate_limited");
+        assertThat(retried.status()).as("the retry the 429 asked for").isEqualTo(200);
+        assertThat(retried.header("Idempotent-Replayed")).isNull();
+        assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replayed.body()).isEqualTo(retried.body());
+        assertThat(forwardedCount()).isEqualTo(2);
+        assertThat(ledgerRows(tenant.id())).isEqualTo(2);
+        assertThat(ledgerSum(tenant.id())).isEqualByComparingTo("0.0047");
+        assertThat(reservations(tenant.id())).isZero();
+    }
+
+    /** One admitted call: one ledger row with this outcome and cost, no reservation left. */
+    private void assertSettled(String outcome, String costUsd) {
+        assertThat(reservations(tenant.id())).as("reservations left").isZero();
+        assertThat(ledgerRows(tenant.id())).as("ledger rows").isEqualTo(1);
+        assertThat(ledgerSum(tenant.id())).as("charged").isEqualByComparingTo(costUsd);
+        assertThat(jdbc.sql("SELECT outcome FROM call_ledger WHERE tenant_id = ?").param(tenant.id())
+            .query(String.class).single()).isEqualTo(outcome);
+    }
+}
