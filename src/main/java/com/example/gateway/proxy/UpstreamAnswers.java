@@ -123,9 +123,11 @@ class UpstreamAnswers {
         return message.isEmpty() ? body.path("messege").asString("") : message;
     }
 
+    /** ModelsLab's {@code retry_after}, a number or (loose types, as everywhere in its API) a numeric string. */
     private static Duration retryAfter(ObjectNode body) {
-        if (body != null && body.path("retry_after").canConvertToInt()) {
-            int seconds = body.path("retry_after").asInt();
+        JsonNode value = body == null ? null : body.get("retry_after");
+        if (value != null && (value.isIntegralNumber() || (value.isString() && value.asString().matches("[0-9]{1,4}")))) {
+            int seconds = value.asInt();
             if (seconds > 0 && seconds <= 3600) {
                 return Duration.ofSeconds(seconds);
             }

@@ -226,6 +226,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
         return Stream.of(
                 Arguments.of(429, "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":17}", 17),
                 Arguments.of(200, "{\"status\":\"error\",\"messege\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":9}", 9),
+                Arguments.of(429, "{\"status\":\"error\",\"message\":\"Rate limit exceeded.\",\"retry_after\":\"12\"}", 12),
                 Arguments.of(429, "{\"status\":\"error\",\"message\":\"Too many requests\"}", 30),
                 Arguments.of(429, "slow down", 30));
     }
