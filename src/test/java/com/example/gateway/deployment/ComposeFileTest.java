@@ -53,6 +53,13 @@ class ComposeFileTest {
     }
 
     @Test
+    void everyVariableAGatewayServiceSetsIsOneTheApplicationReads() {
+        compose.gateways().forEach((name, service) -> assertThat(service.strings("environment").keySet())
+            .as(name)
+            .allSatisfy(variable -> assertThat(GatewayConfiguration.reads(variable)).as(variable).isTrue()));
+    }
+
+    @Test
     void defaultGatewayCallsItsOwnSimulatorSoTheReadmeExamplesNeedNoModelsLabKey() {
         Node local = compose.service("gateway");
         Map<String, String> environment = local.strings("environment");

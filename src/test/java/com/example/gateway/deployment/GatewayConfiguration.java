@@ -26,6 +26,8 @@ final class GatewayConfiguration {
     private static final List<String> SECRET_WORDS = List.of("PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY",
             "APIKEY", "CREDENTIAL");
 
+    private static final List<String> BOOT_PREFIXES = List.of("SPRING_", "SERVER_", "MANAGEMENT_", "LOGGING_");
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)(?::([^}]*))?}");
 
     private final Node application = ProjectFiles.yaml("src/main/resources/application.yaml");
@@ -80,6 +82,36 @@ final class GatewayConfiguration {
 
     String prometheusPath() {
         return exposedEndpoints().contains("prometheus") ? actuatorBasePath() + "/prometheus" : null;
+    }
+
+    /**
+     * Whether setting the variable changes the application: Spring Boot binds its own properties from SPRING_,
+     * SERVER_, MANAGEMENT_ and LOGGING_ variables, the JVM reads JAVA_TOOL_OPTIONS, and the gateway's own settings are
+     * read only where a {@code ${VARIABLE...}} placeholder in the application's YAML names them. Relaxed binding of a
+     * gateway property is not counted: the documented names must be the ones that work.
+     */
+    static boolean reads(String variable) {
+        return BOOT_PREFIXES.stream().anyMatch(variable::startsWith) || variable.equals("JAVA_TOOL_OPTIONS")
+                || placeholderVariables().contains(variable);
+    }
+
+    private static Set<String> placeholderVariables() {
+        Set<String> variables = new LinkedHashSet<>();
+        for (String file : List.of("application.yaml", "application-local.yaml")) {
+            collectPlaceholders(ProjectFiles.yaml("src/main/resources/" + file), variables);
+        }
+        return variables;
+    }
+
+    private static void collectPlaceholders(Node node, Set<String> variables) {
+        if (node.value() instanceof String text) {
+            Matcher matcher = PLACEHOLDER.matcher(text);
+            while (matcher.find()) {
+                variables.add(matcher.group(1));
+            }
+        }
+        node.entries().values().forEach(child -> collectPlaceholders(child, variables));
+        node.list().forEach(child -> collectPlaceholders(child, variables));
     }
 
     /** A name that says the value is a secret; used to find literal secrets in any file. */

@@ -68,6 +68,16 @@ abstract class OverlayContract {
 
     @ParameterizedTest
     @ValueSource(strings = { "dev", "prod" })
+    void everyVariableTheDeploymentSetsIsOneTheApplicationReads(String overlay) {
+        Manifests manifests = render(overlay);
+        Set<String> set = new HashSet<>(manifests.gatewayConfigMap().strings("data").keySet());
+        manifests.gatewayContainer().list("env").forEach(variable -> set.add(variable.text("name")));
+
+        assertThat(set).allSatisfy(variable -> assertThat(GatewayConfiguration.reads(variable)).as(variable).isTrue());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
     void secretsAreReferencedNeverRenderedAndComeFromTheTemplateOrTheDatabaseOperator(String overlay) {
         Manifests manifests = render(overlay);
         Node template = ProjectFiles.yaml("k8s/base/secret.template.yaml");
