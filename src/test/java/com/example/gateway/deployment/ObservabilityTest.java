@@ -1,11 +1,17 @@
 package com.example.gateway.deployment;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
+import com.example.gateway.quota.CallOutcome;
+import com.example.gateway.web.ErrorCode;
 
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +81,7 @@ class ObservabilityTest {
         List<String> expressions = dashboardExpressions();
 
         assertThat(expressions).anyMatch(expr -> expr.contains("sum by (outcome) (rate(gateway_calls_total"))
-            .anyMatch(expr -> expr.contains("outcome!~\"success|processing\""))
+            .anyMatch(expr -> expr.contains("outcome=~\"upstream_error|upstream_timeout|upstream_rate_limited\""))
             .anyMatch(expr -> expr.contains("rate(gateway_quota_rejections_total"))
             .anyMatch(expr -> expr.contains("sum by (tenant) (increase(gateway_cost_usd_total"))
             .anyMatch(expr -> expr.contains("gateway_inflight_calls"))
@@ -109,11 +115,7 @@ class ObservabilityTest {
 
     @Test
     void alertsQueryOnlyMetricsTheGatewayAndKubeStateMetricsPublish() {
-        Node rule = ProjectFiles.yaml("k8s/base/prometheusrule.yaml");
-        List<Node> alerts = rule.list("spec", "groups")
-            .stream()
-            .flatMap(group -> group.list("rules").stream())
-            .toList();
+        List<Node> alerts = alerts();
 
         assertThat(alerts).extracting(alert -> alert.text("alert"))
             .contains("GatewayUpstreamErrorRateHigh", "GatewayBudgetRejectionsSpike", "GatewayReplicasNotReady");
@@ -124,6 +126,40 @@ class ObservabilityTest {
                 .isNotEmpty()
                 .isSubsetOf(Stream.concat(GATEWAY_METRICS.stream(), KUBE_STATE_METRICS.stream()).toList());
         });
+    }
+
+    @Test
+    void labelValuesTheQueriesFilterOnAreOnesTheGatewayRecords() {
+        Set<String> outcomes = Arrays.stream(CallOutcome.values())
+            .map(CallOutcome::dbValue)
+            .collect(Collectors.toSet());
+        Set<String> reasons = Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toSet());
+        List<String> expressions = new ArrayList<>(dashboardExpressions());
+        alerts().forEach(alert -> expressions.add(alert.text("expr")));
+
+        assertThat(labelValues(expressions, "outcome")).isNotEmpty().isSubsetOf(outcomes);
+        assertThat(labelValues(expressions, "reason")).isNotEmpty().isSubsetOf(reasons);
+    }
+
+    /** The values a label matcher such as {@code outcome=~"a|b"} or {@code reason="c"} names. */
+    private static Set<String> labelValues(List<String> expressions, String label) {
+        Pattern matcher = Pattern.compile("\\b" + label + "(?:=~|=|!~|!=)\"([^\"]*)\"");
+        Set<String> values = new TreeSet<>();
+        for (String expression : expressions) {
+            Matcher match = matcher.matcher(expression);
+            while (match.find()) {
+                values.addAll(List.of(match.group(1).split("\\|")));
+            }
+        }
+        return values;
+    }
+
+    private List<Node> alerts() {
+        return ProjectFiles.yaml("k8s/base/prometheusrule.yaml")
+            .list("spec", "groups")
+            .stream()
+            .flatMap(group -> group.list("rules").stream())
+            .toList();
     }
 
     private List<Node> panels() {
