@@ -27,10 +27,11 @@ COPY --from=build /workspace/target/extracted/application/ ./
 USER 10001:10001
 # The API listens on 8080 (server.port); actuator (health groups, Prometheus) on its own port, so network policy can
 # keep it from API clients. The heap follows the container's memory limit instead of the node's memory; the JVM
-# exits on OutOfMemoryError so the orchestrator restarts it rather than leaving a half-working process. Setting
+# exits on OutOfMemoryError so the orchestrator restarts it rather than leaving a half-working process; Netty may
+# load its native transport without JDK 25 printing plain-text warnings into the JSON log. Setting
 # JAVA_TOOL_OPTIONS replaces these flags.
 ENV MANAGEMENT_SERVER_PORT=8081 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
 EXPOSE 8080 8081
 # The JRE image has neither curl nor wget, so bash's /dev/tcp asks the readiness group (which includes the
 # database). Kubernetes ignores this and uses the probes in k8s/base/deployment.yaml.
