@@ -1,6 +1,6 @@
 -- The gateway's own per-call SQL, as the gateway runs it:
 --   1. TenantAuthenticator.LOOKUP (autocommit)
---   2. QuotaService.RESERVE in a transaction with SET LOCAL synchronous_commit TO OFF
+--   2. QuotaService.RESERVE, one autocommit statement that commits without waiting for the WAL flush
 --   3. SettlementWriter.SETTLE, durable (autocommit here: the floor without the gateway's group commit)
 -- Run with -M prepared (pgjdbc server-prepares repeated statements) and these -D variables, set by bench/run.sh:
 --   keyhash (bytea as \x...), price, month, day, minute, now (the gateway's window values).
@@ -10,8 +10,6 @@ SELECT k.id AS key_id, k.tenant_id, t.suspended, gen_random_uuid() AS rid
 FROM api_key k JOIN tenant t ON t.id = k.tenant_id
 WHERE k.key_hash = :keyhash::bytea AND k.revoked_at IS NULL \gset
 
-BEGIN;
-SET LOCAL synchronous_commit TO OFF;
 WITH admitted AS (
     UPDATE quota_state q SET
         month_spent_usd = CASE WHEN q.month = :month::date THEN q.month_spent_usd ELSE 0 END,
@@ -38,8 +36,8 @@ INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, imag
                          idempotency_key, prompt_sha256, created_at, holds_upstream_slot)
 SELECT :rid::uuid, tenant_id, :key_id::uuid, 'octoflat', 'text2img', 1, :price::numeric, :month::date, NULL,
        sha256('a cat'::bytea), :now::timestamptz, false
-FROM admitted;
-COMMIT;
+FROM admitted
+CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit;
 
 WITH released AS (
     DELETE FROM reservation WHERE request_id = :rid::uuid RETURNING *

@@ -162,8 +162,8 @@ class ImageProxy {
             metrics.settled(caller.tenantId(), image.modelId(), answer.outcome().dbValue(), cost);
             metrics.upstreamLatency(endpoint.path(), result.latency());
             metrics.addedLatency(endpoint.path(), total.minus(result.latency()));
+            // The tenant is already in the log context (MDC); adding it again here breaks structured logging.
             log.atInfo()
-                .addKeyValue("tenant", caller.tenantId())
                 .addKeyValue("model", image.modelId())
                 .addKeyValue("outcome", answer.outcome().dbValue())
                 .addKeyValue("costUsd", cost.toPlainString())

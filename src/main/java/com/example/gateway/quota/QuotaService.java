@@ -57,6 +57,8 @@ public class QuotaService {
             SELECT :requestId, tenant_id, :keyId, :model, :endpoint, :images, :price, :month, :idempotencyKey,
                    :promptSha256, :now, :holdsSlot
             FROM admitted
+            -- Commit without waiting for the WAL flush (see reserve()); transaction-local, so it ends with this statement.
+            CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
             """;
 
     private static final String TAKE_UPSTREAM_SLOT = """
@@ -104,20 +106,27 @@ public class QuotaService {
     public Reservation reserve(Admission admission) {
         Instant now = clock.instant();
         Windows windows = Windows.at(now);
-        boolean capped = upstreamMaxInFlight != null;
-        Boolean admitted = transactions.execute(tx -> {
-            jdbc.sql("SET LOCAL synchronous_commit TO OFF").update();
-            if (reserveForTenant(admission, capped, now, windows) == 0) {
-                return false;
-            }
+        boolean admitted;
+        if (upstreamMaxInFlight == null) {
+            // One autocommit statement: the tenant's row is locked only while PostgreSQL runs it, never while a busy
+            // client thread is between two round trips.
+            admitted = reserveForTenant(admission, false, now, windows) > 0;
+        }
+        else {
             // Tenant and account slot in one transaction: a call refused by either holds neither.
-            if (capped && jdbc.sql(TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
-                throw new GatewayException(ErrorCode.UPSTREAM_RATE_LIMITED,
-                        "The ModelsLab account is at its limit of queued requests; retry shortly.", Duration.ofSeconds(1));
-            }
-            return true;
-        });
-        if (!Boolean.TRUE.equals(admitted)) {
+            admitted = Boolean.TRUE.equals(transactions.execute(tx -> {
+                if (reserveForTenant(admission, true, now, windows) == 0) {
+                    return false;
+                }
+                if (jdbc.sql(TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
+                    throw new GatewayException(ErrorCode.UPSTREAM_RATE_LIMITED,
+                            "The ModelsLab account is at its limit of queued requests; retry shortly.",
+                            Duration.ofSeconds(1));
+                }
+                return true;
+            }));
+        }
+        if (!admitted) {
             throw rejection(admission, now);
         }
         return new Reservation(admission, now, windows.month());

@@ -1,0 +1,60 @@
+package com.example.gateway.proxy;
+
+import java.util.Map;
+
+import com.example.gateway.GatewayApplication;
+import com.example.gateway.support.FakeModelsLab;
+import com.example.gateway.support.GatewayIntegrationTest;
+import com.example.gateway.support.GatewayIntegrationTest.Response;
+import com.example.gateway.support.TestDatabaseConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With Boot's structured logging on, as in the container, each call leaves one JSON line ops can query. */
+@ExtendWith(OutputCaptureExtension.class)
+class StructuredLogTest {
+
+    @Test
+    void eachCallLogsOneJsonLineWithRequestIdTenantOutcomeCostAndLatencyButNoKeys(CapturedOutput output) {
+        try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class,
+                TestDatabaseConfiguration.class)
+            .profiles("test")
+            .run("--server.port=0", "--modelslab.base-url=" + FakeModelsLab.shared().baseUrl(),
+                    "--logging.structured.format.console=ecs")) {
+            String base = "http://127.0.0.1:" + ((WebServerApplicationContext) gateway).getWebServer().getPort();
+            Map<String, String> admin = Map.of("Authorization", "Bearer " + GatewayIntegrationTest.ADMIN_TOKEN);
+            String tenant = "logs-" + System.nanoTime();
+            GatewayIntegrationTest.send(base, "POST", "/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"Logs\"}", admin);
+            JsonMapper json = JsonMapper.builder().build();
+            String key = json.readTree(GatewayIntegrationTest.send(base, "POST", "/admin/tenants/" + tenant + "/keys",
+                    "{\"name\":\"k\"}", admin).body()).get("key").asString();
+
+            Response call = GatewayIntegrationTest.send(base, "POST", "/api/v6/images/text2img",
+                    "{\"prompt\":\"a private prompt\"}", Map.of("Authorization", "Bearer " + key));
+
+            JsonNode line = output.getOut().lines()
+                .filter(l -> l.startsWith("{") && l.contains("call settled") && l.contains(tenant))
+                .map(json::readTree)
+                .findFirst()
+                .orElseThrow();
+            assertThat(line.toString()).contains(call.header("X-Request-Id"));
+            assertThat(line.get("tenant").asString()).isEqualTo(tenant);
+            assertThat(line.get("outcome").asString()).isEqualTo("success");
+            assertThat(line.get("costUsd").asString()).isEqualTo("0.0047");
+            assertThat(line.has("latencyMs")).isTrue();
+            assertThat(output.getAll()).doesNotContain(key)
+                .doesNotContain(GatewayIntegrationTest.SHARED_KEY)
+                .doesNotContain("a private prompt");
+        }
+    }
+}
