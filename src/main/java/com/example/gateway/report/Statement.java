@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * A tenant's monthly statement: its current limits, one line per UTC day and model with calls, and the month's
@@ -15,6 +16,7 @@ record Statement(String tenant, String name, String month, String monthlyBudgetU
         Integer requestsPerMinute, Integer maxConcurrent, List<Line> lines, long calls, long billedCalls, long images,
         String totalUsd) {
 
+    @Schema(name = "StatementLine")
     record Line(LocalDate day, String model, long calls, long billedCalls, long images, String costUsd) {
     }
 }

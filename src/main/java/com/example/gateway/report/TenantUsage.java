@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * What a tenant sees of its own month: spent, held by calls in flight, what is left of the budget ({@code null}:
@@ -14,6 +15,7 @@ record TenantUsage(String tenant, String month, String monthlyBudgetUsd, String 
         String remainingUsd, Integer dailyRequestLimit, Integer requestsPerMinute, Integer maxConcurrent, long calls,
         List<Day> days) {
 
+    @Schema(name = "UsageDay")
     record Day(LocalDate day, long calls, String costUsd) {
     }
 }
