@@ -19,6 +19,9 @@ record CallCursor(Instant createdAt, UUID requestId) {
 
     private static final String VERSION = "c1";
     private static final int MAX_LENGTH = 200;
+    // The years reports take; PostgreSQL would refuse some instants that java.time accepts.
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     String encode() {
         long micros = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt);
@@ -34,7 +37,9 @@ record CallCursor(Instant createdAt, UUID requestId) {
                     .split(":", -1);
                 if (parts.length == 3 && parts[0].equals(VERSION)) {
                     Instant createdAt = Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS);
-                    return new CallCursor(createdAt, UUID.fromString(parts[2]));
+                    if (!createdAt.isBefore(EARLIEST) && !createdAt.isAfter(LATEST)) {
+                        return new CallCursor(createdAt, UUID.fromString(parts[2]));
+                    }
                 }
             }
         }
