@@ -54,7 +54,8 @@ class ArchitectureTest {
     void theWebLayerDoesNotReachIntoFeatures() {
         noClasses().that().resideInAPackage("com.example.gateway.web..")
             .should().dependOnClassesThat().resideInAnyPackage("com.example.gateway.proxy..",
-                    "com.example.gateway.tenant..", "com.example.gateway.quota..", "com.example.gateway.ledger..")
+                    "com.example.gateway.tenant..", "com.example.gateway.quota..", "com.example.gateway.ledger..",
+                    "com.example.gateway.report..")
             .check(CLASSES);
     }
 }

@@ -1,4 +1,5 @@
 /**
- * The call ledger, read side: which tenant produced a generation, and the usage reports finance bills from.
+ * The call ledger, read side, for the gateway path: which tenant produced a generation. Reports live in
+ * {@code report}.
  */
 package com.example.gateway.ledger;

@@ -1,5 +1,12 @@
 package com.example.gateway.proxy;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.ResponseEntity;
@@ -10,10 +17,15 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * ModelsLab's v6 image routes, served at the same paths, so that a ModelsLab client needs only a new base URL and key.
- * Bodies are read raw: the gateway forwards what the client sent, not a re-typed copy.
+ * Bodies are read raw: the gateway forwards what the client sent, not a re-typed copy. The OpenAPI annotations only
+ * sketch ModelsLab's main fields for readers; any other field passes through.
  */
 @RestController
 @RequestMapping("/api/v6/images")
+@Tag(name = "Images", description = "ModelsLab's v6 image API: same paths, same bodies, same answers")
+@ApiResponse(responseCode = "200", description = "ModelsLab's answer as it came (status success, processing or "
+        + "error), with the headers X-Gateway-Cost-USD and X-Gateway-Budget-Remaining-USD",
+        content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
 class ImageController {
 
     private final ImageProxy proxy;
@@ -23,26 +35,62 @@ class ImageController {
     }
 
     @PostMapping("/text2img")
+    @Operation(summary = "Generate images from a prompt (ModelsLab text2img)")
+    @RequestBody(required = true, description = "ModelsLab's text2img body; other ModelsLab fields pass through.",
+            content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
+                @SchemaProperty(name = "key", schema = @Schema(type = "string",
+                        description = "The tenant key, unless sent as Bearer")),
+                @SchemaProperty(name = "model_id", schema = @Schema(type = "string",
+                        description = "An enabled model; the default model when absent")),
+                @SchemaProperty(name = "prompt", schema = @Schema(type = "string")),
+                @SchemaProperty(name = "negative_prompt", schema = @Schema(type = "string")),
+                @SchemaProperty(name = "width", schema = @Schema(type = "integer")),
+                @SchemaProperty(name = "height", schema = @Schema(type = "integer")),
+                @SchemaProperty(name = "samples", schema = @Schema(type = "integer",
+                        description = "Images to generate, 1 to 4; priced per image")),
+                @SchemaProperty(name = "seed", schema = @Schema(type = "integer")),
+                @SchemaProperty(name = "webhook", schema = @Schema(type = "string", format = "uri")) }))
     ResponseEntity<byte[]> text2img(HttpServletRequest request) {
         return proxy.generate(Endpoint.TEXT2IMG, request);
     }
 
     @PostMapping("/img2img")
+    @Operation(summary = "Generate images from an image and a prompt (ModelsLab img2img)")
+    @RequestBody(required = true, description = "As text2img, plus init_image and strength.",
+            content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
+                @SchemaProperty(name = "prompt", schema = @Schema(type = "string")),
+                @SchemaProperty(name = "init_image", schema = @Schema(type = "string", format = "uri")),
+                @SchemaProperty(name = "strength", schema = @Schema(type = "number", description = "0 to 1")) }))
     ResponseEntity<byte[]> img2img(HttpServletRequest request) {
         return proxy.generate(Endpoint.IMG2IMG, request);
     }
 
     @PostMapping("/inpaint")
+    @Operation(summary = "Repaint the masked part of an image (ModelsLab inpaint)")
+    @RequestBody(required = true, description = "As text2img, plus init_image and mask_image.",
+            content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
+                @SchemaProperty(name = "prompt", schema = @Schema(type = "string")),
+                @SchemaProperty(name = "init_image", schema = @Schema(type = "string", format = "uri")),
+                @SchemaProperty(name = "mask_image", schema = @Schema(type = "string", format = "uri")) }))
     ResponseEntity<byte[]> inpaint(HttpServletRequest request) {
         return proxy.generate(Endpoint.INPAINT, request);
     }
 
     @PostMapping("/fetch/{id}")
+    @Operation(summary = "Fetch a queued generation of the caller's own, free of charge")
+    @RequestBody(description = "The tenant key, unless sent as Bearer.",
+            content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
+                @SchemaProperty(name = "key", schema = @Schema(type = "string")) }))
     ResponseEntity<byte[]> fetchById(@PathVariable String id, HttpServletRequest request) {
         return proxy.fetch(id, request);
     }
 
     @PostMapping("/fetch")
+    @Operation(summary = "Fetch a queued generation named by request_id, free of charge")
+    @RequestBody(required = true, description = "The generation id, and the tenant key unless sent as Bearer.",
+            content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
+                @SchemaProperty(name = "key", schema = @Schema(type = "string")),
+                @SchemaProperty(name = "request_id", schema = @Schema(type = "integer")) }))
     ResponseEntity<byte[]> fetch(HttpServletRequest request) {
         return proxy.fetch(null, request);
     }

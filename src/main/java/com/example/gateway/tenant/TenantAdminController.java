@@ -3,6 +3,7 @@ package com.example.gateway.tenant;
 import java.util.List;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import tools.jackson.databind.JsonNode;
 
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** Tenant administration; the admin token guards everything under {@code /admin}. */
 @RestController
 @RequestMapping("/admin/tenants")
+@Tag(name = "Admin: tenants", description = "Tenants, their limits and their keys")
 class TenantAdminController {
 
     private final TenantService tenants;

@@ -1,0 +1,21 @@
+package com.example.gateway.report;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** A page of the call listing, newest first; {@code nextCursor} is absent on the last page. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record CallPage(List<Call> items, String nextCursor) {
+
+    /** One ledger row as finance and ops see it; {@code costUsd} is a plain decimal string. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "CallItem")
+    record Call(UUID requestId, String tenant, UUID keyId, String model, String endpoint, String outcome,
+            String upstreamId, Integer upstreamStatus, Integer httpStatus, int images, String costUsd,
+            Integer upstreamLatencyMs, Instant createdAt, Instant settledAt, String idempotencyKey) {
+    }
+}

@@ -1,0 +1,105 @@
+package com.example.gateway.report;
+
+import java.time.Clock;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Usage and statements for finance, as JSON or CSV; the admin token guards everything under {@code /admin}. */
+@RestController
+@Tag(name = "Admin: reports", description = "Usage and monthly statements from the call ledger, as JSON or CSV")
+class ReportAdminController {
+
+    private final LedgerReports reports;
+    private final Clock clock;
+
+    ReportAdminController(LedgerReports reports, Clock clock) {
+        this.reports = reports;
+        this.clock = clock;
+    }
+
+    @GetMapping("/admin/usage")
+    @Operation(summary = "Usage of all tenants over UTC days, grouped by tenant, day, model and/or key",
+            description = "from and to are UTC days, both included, at most 366 days apart. groupBy combines tenant, "
+                    + "day, model and key, comma-separated (default tenant); each row carries only those. "
+                    + "billedCalls cost something; failedCalls ended neither success nor processing; images count "
+                    + "billed calls only. CSV with ?format=csv or Accept: text/csv (rows only; total is their sum).")
+    @ApiResponse(responseCode = "200", content = {
+            @Content(mediaType = "application/json", schema = @Schema(implementation = UsageReport.class)),
+            @Content(mediaType = "text/csv", schema = @Schema(type = "string")) })
+    ResponseEntity<Object> usage(@RequestParam(required = false) String from,
+            @RequestParam(required = false) String to, @RequestParam(required = false) String groupBy,
+            @RequestParam(required = false) String format,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        ReportFormat chosen = ReportFormat.of(format, accept);
+        UsageQuery query = UsageQuery.parse(from, to, groupBy);
+        UsageReport report = reports.usage(query);
+        if (chosen == ReportFormat.JSON) {
+            return ReportResponses.json(report);
+        }
+        List<String> header = new ArrayList<>();
+        query.groupBy().forEach(d -> header.add(d.parameter()));
+        if (query.by(Dimension.KEY)) {
+            header.add("keyPrefix");
+        }
+        header.addAll(List.of("calls", "billedCalls", "failedCalls", "images", "costUsd"));
+        return ReportResponses.csv("usage-" + report.from() + "-" + report.to() + ".csv", header, report.rows(),
+                row -> usageValues(query, row));
+    }
+
+    @GetMapping("/admin/tenants/{id}/statement")
+    @Operation(summary = "A tenant's statement for one month (UTC), per day and model",
+            description = "month is YYYY-MM, the current UTC month by default. totalUsd is the exact sum of the "
+                    + "tenant's ledger rows in the month. Limits are the tenant's current settings. CSV with "
+                    + "?format=csv or Accept: text/csv (lines only).")
+    @ApiResponse(responseCode = "200", content = {
+            @Content(mediaType = "application/json", schema = @Schema(implementation = Statement.class)),
+            @Content(mediaType = "text/csv", schema = @Schema(type = "string")) })
+    ResponseEntity<Object> statement(@PathVariable String id, @RequestParam(required = false) String month,
+            @RequestParam(required = false) String format,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        ReportFormat chosen = ReportFormat.of(format, accept);
+        YearMonth period = UtcPeriod.month(month, clock);
+        Statement statement = reports.statement(id, period);
+        if (chosen == ReportFormat.JSON) {
+            return ReportResponses.json(statement);
+        }
+        return ReportResponses.csv("statement-" + statement.tenant() + "-" + statement.month() + ".csv",
+                List.of("day", "model", "calls", "billedCalls", "images", "costUsd"), statement.lines(),
+                line -> List.of(line.day(), line.model(), line.calls(), line.billedCalls(), line.images(),
+                        line.costUsd()));
+    }
+
+    private static List<Object> usageValues(UsageQuery query, UsageReport.Row row) {
+        List<Object> values = new ArrayList<>();
+        if (query.by(Dimension.TENANT)) {
+            values.add(row.tenant());
+        }
+        if (query.by(Dimension.DAY)) {
+            values.add(row.day());
+        }
+        if (query.by(Dimension.MODEL)) {
+            values.add(row.model());
+        }
+        if (query.by(Dimension.KEY)) {
+            values.add(row.key());
+            values.add(row.keyPrefix());
+        }
+        values.addAll(List.of(row.calls(), row.billedCalls(), row.failedCalls(), row.images(), row.costUsd()));
+        return values;
+    }
+}

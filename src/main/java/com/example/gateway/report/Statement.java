@@ -1,0 +1,22 @@
+package com.example.gateway.report;
+
+import java.time.LocalDate;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * A tenant's monthly statement: its current limits, one line per UTC day and model with calls, and the month's
+ * totals. {@code totalUsd} is the exact sum of the tenant's ledger rows in the month, and of the lines'
+ * {@code costUsd}.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+record Statement(String tenant, String name, String month, String monthlyBudgetUsd, Integer dailyRequestLimit,
+        Integer requestsPerMinute, Integer maxConcurrent, List<Line> lines, long calls, long billedCalls, long images,
+        String totalUsd) {
+
+    @Schema(name = "StatementLine")
+    record Line(LocalDate day, String model, long calls, long billedCalls, long images, String costUsd) {
+    }
+}

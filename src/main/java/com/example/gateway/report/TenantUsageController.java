@@ -1,0 +1,48 @@
+package com.example.gateway.report;
+
+import java.time.Clock;
+
+import com.example.gateway.tenant.Caller;
+import com.example.gateway.tenant.TenantAuthenticator;
+import com.example.gateway.web.BearerTokens;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A tenant's own usage, for its dashboards and its engineers. The tenant comes only from the key, never from a
+ * parameter, so no key can read another tenant's numbers; the admin token is not a tenant key and is refused.
+ */
+@RestController
+@Tag(name = "Usage", description = "The calling tenant's own spending")
+class TenantUsageController {
+
+    private final TenantAuthenticator authenticator;
+    private final LedgerReports reports;
+    private final Clock clock;
+
+    TenantUsageController(TenantAuthenticator authenticator, LedgerReports reports, Clock clock) {
+        this.authenticator = authenticator;
+        this.reports = reports;
+        this.clock = clock;
+    }
+
+    @GetMapping("/api/v1/usage")
+    @Operation(summary = "The calling tenant's usage in one month (UTC)",
+            description = "month is YYYY-MM, the current UTC month by default. spentUsd sums the month's calls; "
+                    + "reservedUsd is held by calls still in flight; remainingUsd is the budget less both, or null "
+                    + "without a budget. days lists the UTC days with calls.")
+    TenantUsage usage(
+            @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false)
+            String authorization,
+            @RequestParam(required = false) String month) {
+        Caller caller = authenticator.authenticate(BearerTokens.from(authorization), null);
+        return reports.tenantUsage(caller.tenantId(), UtcPeriod.month(month, clock));
+    }
+}

@@ -1,0 +1,32 @@
+package com.example.gateway.report;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * The answer of {@code GET /admin/usage}. Each row carries only the dimensions grouped by ({@code keyPrefix} comes with
+ * {@code key}); {@code total} adds up every row.
+ */
+record UsageReport(LocalDate from, LocalDate to, List<String> groupBy, List<Row> rows, Totals total) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "UsageRow")
+    record Row(String tenant, LocalDate day, String model, UUID key, String keyPrefix, long calls, long billedCalls,
+            long failedCalls, long images, String costUsd) {
+    }
+
+    /**
+     * @param billedCalls calls that cost something
+     * @param failedCalls calls whose outcome is neither {@code success} nor {@code processing}; a timeout is charged,
+     * so it counts as both billed and failed
+     * @param images the images of billed calls only: what was paid for
+     * @param costUsd the exact sum, as a plain decimal string
+     */
+    @Schema(name = "UsageTotals")
+    record Totals(long calls, long billedCalls, long failedCalls, long images, String costUsd) {
+    }
+}

@@ -1,0 +1,92 @@
+package com.example.gateway.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.example.gateway.support.GatewayIntegrationTest;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OpenApiDocsTest extends GatewayIntegrationTest {
+
+    @Test
+    void describesBothApisWithoutAuthentication() {
+        Response docs = send("GET", "/v3/api-docs", null, Map.of());
+
+        assertThat(docs.status()).isEqualTo(200);
+        JsonNode paths = docs.json().get("paths");
+        assertThat(names(paths)).contains("/api/v6/images/text2img", "/api/v6/images/img2img",
+                "/api/v6/images/inpaint", "/api/v6/images/fetch/{id}", "/api/v1/usage", "/admin/usage",
+                "/admin/calls", "/admin/tenants/{id}/statement", "/admin/tenants");
+    }
+
+    @Test
+    void namesTheSecurityOfEachOperationByItsPath() {
+        JsonNode docs = send("GET", "/v3/api-docs", null, Map.of()).json();
+
+        JsonNode schemes = docs.get("components").get("securitySchemes");
+        assertThat(schemes.get("tenantKey").get("scheme").asString()).isEqualTo("bearer");
+        assertThat(schemes.get("adminToken").get("scheme").asString()).isEqualTo("bearer");
+        JsonNode paths = docs.get("paths");
+        assertThat(security(paths.get("/admin/usage").get("get"))).isEqualTo("adminToken");
+        assertThat(security(paths.get("/admin/tenants").get("post"))).isEqualTo("adminToken");
+        assertThat(security(paths.get("/api/v1/usage").get("get"))).isEqualTo("tenantKey");
+        assertThat(security(paths.get("/api/v6/images/text2img").get("post"))).isEqualTo("tenantKey");
+    }
+
+    @Test
+    void documentsTheErrorDialectOnEveryOperation() {
+        JsonNode docs = send("GET", "/v3/api-docs", null, Map.of()).json();
+
+        JsonNode errorBody = docs.get("components").get("schemas").get("ErrorBody");
+        assertThat(names(errorBody.get("properties"))).containsExactly("status", "message", "code", "request_id",
+                "retry_after");
+        assertThat(errorBody.get("properties").get("code").get("enum").toString()).contains("budget_exhausted",
+                "invalid_key", "invalid_request");
+        docs.get("paths").properties().forEach(path -> path.getValue().properties().forEach(operation ->
+                assertThat(operation.getValue().get("responses").get("default").get("content")
+                    .get("application/json").get("schema").get("$ref").asString())
+                    .as("%s %s", operation.getKey(), path.getKey())
+                    .isEqualTo("#/components/schemas/ErrorBody")));
+    }
+
+    @Test
+    void sketchesModelsLabsRequestBodiesOnTheImageRoutes() {
+        JsonNode docs = send("GET", "/v3/api-docs", null, Map.of()).json();
+
+        JsonNode text2img = docs.get("paths").get("/api/v6/images/text2img").get("post");
+        JsonNode inpaint = docs.get("paths").get("/api/v6/images/inpaint").get("post");
+
+        assertThat(names(text2img.get("requestBody").get("content").get("application/json").get("schema")
+            .get("properties"))).contains("key", "model_id", "prompt", "samples", "width", "height");
+        assertThat(names(inpaint.get("requestBody").get("content").get("application/json").get("schema")
+            .get("properties"))).contains("init_image", "mask_image");
+        assertThat(text2img.get("tags").get(0).asString()).isEqualTo("Images");
+    }
+
+    @Test
+    void splitsTheClientAndAdminApisIntoGroupsAndServesTheUi() {
+        JsonNode client = send("GET", "/v3/api-docs/client", null, Map.of()).json();
+        JsonNode admin = send("GET", "/v3/api-docs/admin", null, Map.of()).json();
+        Response ui = send("GET", "/swagger-ui/index.html", null, Map.of());
+
+        assertThat(names(client.get("paths"))).allMatch(path -> path.startsWith("/api/")).contains("/api/v1/usage");
+        assertThat(names(admin.get("paths"))).allMatch(path -> path.startsWith("/admin/")).contains("/admin/usage");
+        assertThat(send("GET", "/swagger-ui.html", null, Map.of()).status()).isIn(200, 302);
+        assertThat(ui.status()).isEqualTo(200);
+        assertThat(ui.body()).containsIgnoringCase("swagger");
+    }
+
+    private static String security(JsonNode operation) {
+        return names(operation.get("security").get(0)).getFirst();
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.propertyNames().forEach(names::add);
+        return names;
+    }
+}
