@@ -7,10 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,15 +25,14 @@ import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writes settlements durably, in groups: every settlement waiting when a writer is free goes into one statement and one
- * transaction, so one round trip and one WAL flush commit many ledger rows. The caller still waits for its own commit: accounting stays synchronous, and
+ * Writes settlements durably, in groups: every settlement waiting when a writer is free goes into one transaction, so
+ * one WAL flush commits many ledger rows. The caller still waits for its own commit: accounting stays synchronous, and
  * a tenant's quota row is no longer locked through one disk sync per call. Groups lock quota rows in tenant order, so
  * writers on any number of replicas cannot deadlock each other. A settlement that meets a passing database failure is
  * retried for a while: the call was already forwarded and must not go unrecorded.
@@ -48,35 +44,20 @@ class SettlementWriter {
     private static final int MAX_GROUP = 256;
     private static final int WRITERS = 2;
 
-    /**
-     * Settles a whole group in one statement: the tenant's quota row is locked for one round trip and one WAL flush,
-     * however many calls the group holds. Returns a row per call whose reservation was found.
-     */
-    private static final String SETTLE_GROUP = """
-            WITH input AS (
-                SELECT * FROM unnest(:requestIds::uuid[], :costs::numeric[], :upstreamIds::varchar[],
-                                     :outcomes::varchar[], :upstreamStatuses::int[], :httpStatuses::int[],
-                                     :latencies::int[])
-                    AS i(request_id, cost, upstream_id, outcome, upstream_status, http_status, latency)
-            ), released AS (
-                DELETE FROM reservation r USING input i WHERE r.request_id = i.request_id
-                RETURNING r.*, i.cost, i.upstream_id AS settled_upstream_id, i.outcome AS settled_outcome,
-                          i.upstream_status AS settled_upstream_status, i.http_status AS settled_http_status,
-                          i.latency AS settled_latency
-            ), totals AS (
-                SELECT tenant_id, sum(amount_usd) AS amount, count(*) AS calls FROM released GROUP BY tenant_id
+    private static final String SETTLE = """
+            WITH released AS (
+                DELETE FROM reservation WHERE request_id = :requestId RETURNING *
             ), state AS (
                 UPDATE quota_state q SET
-                    reserved_usd = q.reserved_usd - t.amount,
-                    in_flight = q.in_flight - t.calls,
-                    month_spent_usd = q.month_spent_usd + coalesce(
-                        (SELECT sum(r.cost) FROM released r WHERE r.tenant_id = q.tenant_id AND r.month = q.month), 0)
-                FROM totals t
-                WHERE q.tenant_id = t.tenant_id
+                    reserved_usd = q.reserved_usd - r.amount_usd,
+                    in_flight = q.in_flight - 1,
+                    month_spent_usd = q.month_spent_usd + CASE WHEN q.month = r.month THEN :cost ELSE 0 END
+                FROM released r
+                WHERE q.tenant_id = r.tenant_id
                 RETURNING q.tenant_id, q.month, q.month_spent_usd, q.reserved_usd
             ), slot AS (
-                UPDATE upstream_slot u SET in_flight = u.in_flight - (SELECT count(*) FROM released WHERE holds_upstream_slot)
-                WHERE u.id = 1 AND EXISTS (SELECT 1 FROM released WHERE holds_upstream_slot)
+                UPDATE upstream_slot u SET in_flight = u.in_flight - 1
+                FROM released r WHERE u.id = 1 AND r.holds_upstream_slot
             ), alerts AS (
                 -- A settlement that takes spending across one of the tenant's thresholds records that alert, once per
                 -- threshold and month; the alert package delivers it after this commits.
@@ -84,27 +65,25 @@ class SettlementWriter {
                                           next_attempt_at)
                 SELECT s.tenant_id, s.month, threshold, s.month_spent_usd, t.monthly_budget_usd, :now, :now
                 FROM state s JOIN tenant t ON t.id = s.tenant_id, unnest(t.alert_thresholds) AS threshold
-                WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0
-                  AND EXISTS (SELECT 1 FROM released r WHERE r.tenant_id = s.tenant_id AND r.cost > 0)
+                WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0 AND :cost > 0
                   AND s.month_spent_usd * 100 >= t.monthly_budget_usd * threshold
                 ON CONFLICT DO NOTHING
-                RETURNING tenant_id
+                RETURNING threshold_percent
             ), ledger AS (
                 -- data-modifying CTEs always run, referenced or not
                 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
                                          outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
                                          prompt_sha256, created_at, settled_at)
-                SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotency_key,
-                       r.settled_upstream_id, r.settled_outcome, r.settled_upstream_status, r.settled_http_status,
-                       r.images, r.cost, r.settled_latency, r.prompt_sha256, r.created_at, :now
+                SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotency_key, :upstreamId,
+                       :outcome, :upstreamStatus, :httpStatus, r.images, :cost, :latency, r.prompt_sha256,
+                       r.created_at, :now
                 FROM released r
+                RETURNING request_id
             )
-            SELECT r.request_id,
-                   t.monthly_budget_usd - CASE WHEN s.month = :month THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
-                       AS remaining,
-                   t.monthly_budget_usd IS NULL AS unlimited,
-                   EXISTS (SELECT 1 FROM alerts a WHERE a.tenant_id = r.tenant_id) AS alerted
-            FROM released r JOIN state s ON s.tenant_id = r.tenant_id JOIN tenant t ON t.id = r.tenant_id
+            SELECT t.monthly_budget_usd - CASE WHEN s.month = :month THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
+                   AS remaining, t.monthly_budget_usd IS NULL AS unlimited,
+                   (SELECT count(*) FROM alerts) AS alerts
+            FROM state s JOIN tenant t ON t.id = s.tenant_id
             """;
 
     /** Settles a call whose reservation is gone (the sweeper released it, or a database crash lost it). */
@@ -190,7 +169,7 @@ class SettlementWriter {
         long backoff = 50;
         while (true) {
             try {
-                List<Balance> balances = transactions.execute(tx -> settleGroup(group));
+                List<Balance> balances = transactions.execute(tx -> group.stream().map(this::settleOne).toList());
                 for (int i = 0; i < group.size(); i++) {
                     group.get(i).result().complete(balances.get(i));
                 }
@@ -227,67 +206,31 @@ class SettlementWriter {
         }
     }
 
-    private List<Balance> settleGroup(List<Pending> group) {
+    private Balance settleOne(Pending pending) {
+        Reservation reservation = pending.reservation();
+        Admission admission = reservation.admission();
+        Settlement settlement = pending.settlement();
         Instant now = clock.instant();
         QuotaService.Windows windows = QuotaService.Windows.at(now);
-        List<String> tenants = group.stream().map(p -> p.reservation().admission().tenantId()).distinct().toList();
-        if (tenants.size() > 1) {
-            // Lock the quota rows in one order, so groups on any number of replicas cannot deadlock each other.
-            jdbc.sql("SELECT tenant_id FROM quota_state WHERE tenant_id = ANY(:tenants) ORDER BY tenant_id FOR UPDATE")
-                .param("tenants", new SqlArrayValue("varchar", tenants.toArray()))
-                .query(String.class)
-                .list();
-        }
-        int size = group.size();
-        Object[] requestIds = new Object[size];
-        Object[] costs = new Object[size];
-        Object[] upstreamIds = new Object[size];
-        Object[] outcomes = new Object[size];
-        Object[] upstreamStatuses = new Object[size];
-        Object[] httpStatuses = new Object[size];
-        Object[] latencies = new Object[size];
-        for (int i = 0; i < size; i++) {
-            Settlement settlement = group.get(i).settlement();
-            requestIds[i] = group.get(i).reservation().admission().requestId();
-            costs[i] = costOf(settlement);
-            upstreamIds[i] = settlement.upstreamId();
-            outcomes[i] = settlement.outcome().dbValue();
-            upstreamStatuses[i] = settlement.upstreamStatus();
-            httpStatuses[i] = settlement.httpStatus();
-            latencies[i] = settlement.upstreamLatencyMs();
-        }
-        Map<UUID, Balance> settled = new HashMap<>();
-        jdbc.sql(SETTLE_GROUP)
-            .param("requestIds", new SqlArrayValue("uuid", requestIds))
-            .param("costs", new SqlArrayValue("numeric", costs))
-            .param("upstreamIds", new SqlArrayValue("varchar", upstreamIds))
-            .param("outcomes", new SqlArrayValue("varchar", outcomes))
-            .param("upstreamStatuses", new SqlArrayValue("int4", upstreamStatuses))
-            .param("httpStatuses", new SqlArrayValue("int4", httpStatuses))
-            .param("latencies", new SqlArrayValue("int4", latencies))
+        BigDecimal cost = settlement.outcome().charged() ? settlement.cost() : BigDecimal.ZERO;
+        Balance balance = jdbc.sql(SETTLE)
+            .param("requestId", admission.requestId())
+            .param("cost", cost)
+            .param("upstreamId", settlement.upstreamId())
+            .param("outcome", settlement.outcome().dbValue())
+            .param("upstreamStatus", settlement.upstreamStatus())
+            .param("httpStatus", settlement.httpStatus())
+            .param("latency", settlement.upstreamLatencyMs())
             .param("now", QuotaService.utc(now))
             .param("month", windows.month())
-            .query((rs, n) -> settled.put(rs.getObject("request_id", UUID.class),
-                    new Balance(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"),
-                            rs.getBoolean("alerted"))))
-            .list();
-        List<Balance> balances = new ArrayList<>(size);
-        for (Pending pending : group) {
-            Balance balance = settled.get(pending.reservation().admission().requestId());
-            if (balance == null) {
-                balance = settleUnreserved(pending.reservation(), pending.settlement(), costOf(pending.settlement()),
-                        now, windows);
-            }
-            if (pending.alsoInTransaction() != null) {
-                pending.alsoInTransaction().run();
-            }
-            balances.add(balance);
+            .query((rs, n) -> new Balance(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"),
+                    rs.getInt("alerts") > 0))
+            .optional()
+            .orElseGet(() -> settleUnreserved(reservation, settlement, cost, now, windows));
+        if (pending.alsoInTransaction() != null) {
+            pending.alsoInTransaction().run();
         }
-        return balances;
-    }
-
-    private static BigDecimal costOf(Settlement settlement) {
-        return settlement.outcome().charged() ? settlement.cost() : BigDecimal.ZERO;
+        return balance;
     }
 
     private Balance settleUnreserved(Reservation reservation, Settlement settlement, BigDecimal cost, Instant now,
