@@ -46,4 +46,27 @@ class DatabaseOutageTest extends GatewayIntegrationTest {
         assertThat(ledgerRows(tenant.id())).isEqualTo(2);
         assertThat(ledgerSum(tenant.id())).isEqualByComparingTo("0.0094");
     }
+
+    @Test
+    void aCallInFlightWhenTheDatabaseGoesAwayIsStillRecordedOnceItReturns() throws Exception {
+        LocalPostgres postgres = TestDatabase.get().localPostgres();
+        assumeThat(postgres).as("needs the throwaway cluster, which the test can stop").isNotNull();
+        TestTenant tenant = tenant("1.00", null, null, null);
+        upstream.answer(request -> com.example.gateway.support.FakeModelsLab.success(request).delayedBy(1000));
+
+        java.util.concurrent.CompletableFuture<Response> call = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> text2img(tenant.key(), "{\"prompt\":\"in flight\"}"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !upstream.received().isEmpty());
+        postgres.kill();
+        Thread.sleep(2000);
+        postgres.restart();
+
+        Response response = call.get(60, TimeUnit.SECONDS);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0.0047");
+        await().atMost(30, TimeUnit.SECONDS).ignoreExceptions()
+            .untilAsserted(() -> assertThat(ledgerRows(tenant.id())).isEqualTo(1));
+        assertThat(ledgerSum(tenant.id())).isEqualByComparingTo("0.0047");
+        assertThat(reservations(tenant.id())).isZero();
+    }
 }
