@@ -8,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.Test;
 
@@ -23,19 +22,7 @@ class AccountCapTest extends GatewayIntegrationTest {
     void theAccountWideCapKeepsEveryTenantTogetherUnderModelsLabsQueueLimit() throws Exception {
         TestTenant one = tenant();
         TestTenant two = tenant();
-        AtomicInteger inFlight = new AtomicInteger();
-        AtomicInteger mostInFlight = new AtomicInteger();
-        upstream.answer(request -> {
-            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            try {
-                Thread.sleep(300);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-            inFlight.decrementAndGet();
-            return FakeModelsLab.success(request);
-        });
+        AtomicInteger mostInFlight = upstream.answerSlowlyCountingMostInFlight(300);
 
         List<Response> responses = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -84,19 +84,7 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
     @Test
     void threeReplicasNeverExceedMaxConcurrentTogether() throws Exception {
         TestTenant tenant = tenant(null, null, null, 5);
-        AtomicInteger inFlight = new AtomicInteger();
-        AtomicInteger mostInFlight = new AtomicInteger();
-        upstream.answer(request -> {
-            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            try {
-                Thread.sleep(300);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-            inFlight.decrementAndGet();
-            return FakeModelsLab.success(request);
-        });
+        AtomicInteger mostInFlight = upstream.answerSlowlyCountingMostInFlight(300);
 
         List<Response> responses = fire(60, tenant.key());
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -59,6 +60,27 @@ public final class FakeModelsLab {
 
     public void answer(Function<Received, Reply> responder) {
         this.responder = responder;
+    }
+
+    /**
+     * Answers success after {@code millis}, counting how many requests it holds at once.
+     * @return the most requests held at once so far
+     */
+    public AtomicInteger answerSlowlyCountingMostInFlight(long millis) {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        answer(request -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(millis);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            return success(request);
+        });
+        return most;
     }
 
     public List<Received> received() {
