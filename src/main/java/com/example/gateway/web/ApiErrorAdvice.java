@@ -40,7 +40,7 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
             DataAccessResourceFailureException.class })
     ResponseEntity<Object> databaseDown(Exception ex, HttpServletRequest request) {
         log.warn("Database unavailable: {}", ex.getClass().getSimpleName());
-        return render(ErrorCode.UNAVAILABLE, "The gateway cannot reach its database; nothing was forwarded or charged.",
+        return render(ErrorCode.UNAVAILABLE, "The gateway's database is unavailable or overloaded; nothing was forwarded or charged.",
                 null, request);
     }
 
