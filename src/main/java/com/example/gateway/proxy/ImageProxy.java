@@ -98,9 +98,8 @@ class ImageProxy {
         Caller caller = authenticate(request, body);
         body.remove("key");
 
-        byte[] requestHash = null;
         if (idempotencyKey != null) {
-            requestHash = JsonBodies.sha256((endpoint.path() + "\n" + new String(json.write(body), StandardCharsets.UTF_8))
+            byte[] requestHash = JsonBodies.sha256((endpoint.path() + "\n" + new String(json.write(body), StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.UTF_8));
             Optional<IdempotencyStore.Replay> replay = idempotency.claim(caller.tenantId(), idempotencyKey,
                     requestHash, requestId);
@@ -189,8 +188,7 @@ class ImageProxy {
         if (id == null || !GENERATION_ID.matcher(id).matches() || !ledger.ownsGeneration(caller.tenantId(), id)) {
             throw new GatewayException(ErrorCode.NOT_FOUND, "No generation with this id was found for this tenant.");
         }
-        ObjectNode forwarded = json.parseObject(new byte[0], true);
-        forwarded.put("key", modelsLab.sharedKey());
+        ObjectNode forwarded = json.parseObject(new byte[0], true).put("key", modelsLab.sharedKey());
         UpstreamResult result = modelsLab.post("/api/v6/images/fetch/{id}", json.write(forwarded), id);
         ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase(request), modelsLab.sharedKey());
         metrics.fetched(caller.tenantId(), answer.outcome().dbValue());
