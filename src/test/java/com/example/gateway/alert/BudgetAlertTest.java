@@ -109,8 +109,10 @@ class BudgetAlertTest extends GatewayIntegrationTest {
 
         await().atMost(30, TimeUnit.SECONDS).until(() -> ofTenant(tenant).size() == 2);
         assertThat(ofTenant(tenant)).extracting(a -> a.get("thresholdPercent").asInt()).containsExactlyInAnyOrder(80, 100);
-        assertThat(jdbc.sql("SELECT count(*) FROM budget_alert WHERE tenant_id = ? AND delivered_at IS NOT NULL")
-            .param(tenant.id()).query(Long.class).single()).isEqualTo(2);
+        // The webhook sees the alert before the dispatcher's transaction marks it delivered.
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(jdbc.sql(
+                "SELECT count(*) FROM budget_alert WHERE tenant_id = ? AND delivered_at IS NOT NULL")
+            .param(tenant.id()).query(Long.class).single()).isEqualTo(2));
     }
 
     private TestTenant tenantWithWebhook(BigDecimal budget) {
