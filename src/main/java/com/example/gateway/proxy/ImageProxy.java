@@ -193,7 +193,7 @@ class ImageProxy {
         ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase(request), modelsLab.sharedKey());
         metrics.fetched(caller.tenantId(), answer.outcome().dbValue());
         metrics.upstreamLatency("fetch", result.latency());
-        Balance balance = Balance.of(quotas.usage(caller.tenantId()).map(QuotaUsage::remainingUsd).orElse(null));
+        Balance balance = currentBalance(caller);
         return respond(answer.status(), answer.body(), BigDecimal.ZERO, balance, answer.retryAfter());
     }
 
@@ -206,8 +206,12 @@ class ImageProxy {
         return outcome.charged() || outcome == CallOutcome.UPSTREAM_REJECTED;
     }
 
+    private Balance currentBalance(Caller caller) {
+        return Balance.of(quotas.usage(caller.tenantId()).map(QuotaUsage::remainingUsd).orElse(null));
+    }
+
     private ResponseEntity<byte[]> replay(IdempotencyStore.Replay replay, Caller caller) {
-        Balance balance = Balance.of(quotas.usage(caller.tenantId()).map(QuotaUsage::remainingUsd).orElse(null));
+        Balance balance = currentBalance(caller);
         return ResponseEntity.status(replay.status())
             .contentType(MediaType.APPLICATION_JSON)
             .header(RequestIds.HEADER, replay.requestId().toString())

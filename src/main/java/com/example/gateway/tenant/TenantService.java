@@ -2,7 +2,6 @@ package com.example.gateway.tenant;
 
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 

@@ -10,7 +10,6 @@ public enum ErrorCode {
     INVALID_KEY(HttpStatus.UNAUTHORIZED, "invalid_key"),
     BUDGET_EXHAUSTED(HttpStatus.PAYMENT_REQUIRED, "budget_exhausted"),
     TENANT_SUSPENDED(HttpStatus.FORBIDDEN, "tenant_suspended"),
-    FORBIDDEN(HttpStatus.FORBIDDEN, "forbidden"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "not_found"),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed"),
     CONFLICT(HttpStatus.CONFLICT, "conflict"),
