@@ -1,11 +1,12 @@
 -- The gateway's own per-call SQL, as the gateway runs it:
 --   1. TenantAuthenticator.LOOKUP (autocommit)
 --   2. QuotaService.RESERVE, one autocommit statement that commits without waiting for the WAL flush
---   3. SettlementWriter.SETTLE, durable (autocommit here: the floor without the gateway's group commit)
+--   3. SettlementWriter.RECORD, durable (autocommit here: the floor without the gateway's group commit)
+--   4. SettlementWriter.APPLY for this one call, committed without waiting for its flush
 -- Run with -M prepared (pgjdbc server-prepares repeated statements) and these -D variables, set by bench/run.sh:
 --   keyhash (bytea as \x...), price, month, day, minute, now (the gateway's window values).
 -- The request id comes from gen_random_uuid() in the lookup's row (pgbench \set has no uuid function), so there are
--- still exactly three round trips per call. Casts only give pgbench's untyped parameters the types pgjdbc sends.
+-- still exactly four round trips per call. Casts only give pgbench's untyped parameters the types pgjdbc sends.
 SELECT k.id AS key_id, k.tenant_id, t.suspended, gen_random_uuid() AS rid
 FROM api_key k JOIN tenant t ON t.id = k.tenant_id
 WHERE k.key_hash = :keyhash::bytea AND k.revoked_at IS NULL \gset
@@ -39,37 +40,41 @@ SELECT :rid::uuid, tenant_id, :key_id::uuid, 'octoflat', 'text2img', 1, :price::
 FROM admitted
 CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit;
 
-WITH released AS (
-    DELETE FROM reservation WHERE request_id = :rid::uuid RETURNING *
+INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
+                         outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
+                         prompt_sha256, created_at, settled_at)
+SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotency_key, '81443063',
+       'success', 200, 200, r.images, :price::numeric, 1, r.prompt_sha256, r.created_at, :now::timestamptz
+FROM reservation r
+WHERE r.request_id = :rid::uuid
+ON CONFLICT (request_id) DO NOTHING;
+
+WITH applied AS (
+    DELETE FROM reservation r USING call_ledger l
+    WHERE r.request_id = ANY(ARRAY[:rid::uuid]) AND r.tenant_id = :tenant_id AND l.request_id = r.request_id
+    RETURNING r.amount_usd, r.month, r.holds_upstream_slot, l.cost_usd
 ), state AS (
     UPDATE quota_state q SET
-        reserved_usd = q.reserved_usd - r.amount_usd,
-        in_flight = q.in_flight - 1,
-        month_spent_usd = q.month_spent_usd + CASE WHEN q.month = r.month THEN :price::numeric ELSE 0 END
-    FROM released r
-    WHERE q.tenant_id = r.tenant_id
+        reserved_usd = q.reserved_usd - (SELECT sum(amount_usd) FROM applied),
+        in_flight = q.in_flight - (SELECT count(*) FROM applied),
+        month_spent_usd = q.month_spent_usd
+            + (SELECT coalesce(sum(cost_usd), 0) FROM applied a WHERE a.month = q.month)
+    WHERE q.tenant_id = :tenant_id AND EXISTS (SELECT 1 FROM applied)
     RETURNING q.tenant_id, q.month, q.month_spent_usd, q.reserved_usd
 ), slot AS (
-    UPDATE upstream_slot u SET in_flight = u.in_flight - 1
-    FROM released r WHERE u.id = 1 AND r.holds_upstream_slot
+    UPDATE upstream_slot u SET in_flight = u.in_flight - (SELECT count(*) FROM applied WHERE holds_upstream_slot)
+    WHERE u.id = 1 AND EXISTS (SELECT 1 FROM applied WHERE holds_upstream_slot)
 ), alerts AS (
     INSERT INTO budget_alert (tenant_id, month, threshold_percent, spent_usd, budget_usd, created_at, next_attempt_at)
     SELECT s.tenant_id, s.month, threshold, s.month_spent_usd, t.monthly_budget_usd, :now::timestamptz, :now::timestamptz
     FROM state s JOIN tenant t ON t.id = s.tenant_id, unnest(t.alert_thresholds) AS threshold
-    WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0 AND :price::numeric > 0
+    WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0
+      AND EXISTS (SELECT 1 FROM applied WHERE cost_usd > 0)
       AND s.month_spent_usd * 100 >= t.monthly_budget_usd * threshold
     ON CONFLICT DO NOTHING
     RETURNING threshold_percent
-), ledger AS (
-    INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
-                             outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
-                             prompt_sha256, created_at, settled_at)
-    SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotency_key, '81443063',
-           'success', 200, 200, r.images, :price::numeric, 1, r.prompt_sha256,
-           r.created_at, :now::timestamptz
-    FROM released r
-    RETURNING request_id
 )
 SELECT t.monthly_budget_usd - CASE WHEN s.month = :month::date THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
        AS remaining, t.monthly_budget_usd IS NULL AS unlimited, (SELECT count(*) FROM alerts) AS alerts
-FROM state s JOIN tenant t ON t.id = s.tenant_id;
+FROM state s JOIN tenant t ON t.id = s.tenant_id
+CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit;

@@ -2,18 +2,26 @@ package com.example.gateway.quota;
 
 import java.math.BigDecimal;
 import java.sql.SQLTransientException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -24,6 +32,9 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
@@ -31,11 +42,15 @@ import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writes settlements durably, in groups: every settlement waiting when a writer is free goes into one transaction, so
- * one WAL flush commits many ledger rows. The caller still waits for its own commit: accounting stays synchronous, and
- * a tenant's quota row is no longer locked through one disk sync per call. Groups lock quota rows in tenant order, so
- * writers on any number of replicas cannot deadlock each other. A settlement that meets a passing database failure is
- * retried for a while: the call was already forwarded and must not go unrecorded.
+ * Writes settlements in two steps, in groups. Every settlement waiting when a writer is free goes into one durable
+ * transaction that writes the calls' ledger rows (RECORD), so one WAL flush commits many rows, and the caller still
+ * waits for that commit: accounting stays synchronous. That step reads the reservations but never locks a tenant's
+ * quota row, so admissions of the tenant go on during the flush. The second step (APPLY) moves the recorded calls from
+ * the quota row's reservations into its spending, one short statement per tenant that commits without waiting for its
+ * flush. Should that step be lost (a crash between the two, or a PostgreSQL crash losing the asynchronous commit), the
+ * reservation and its ledger row are both still there, and the {@link ReservationSweeper} applies it later; until then
+ * the call is counted as reserved, which can only refuse early, never overshoot. A settlement that meets a passing
+ * database failure is retried for a while: the call was already forwarded and must not go unrecorded.
  */
 @Component
 class SettlementWriter {
@@ -44,46 +59,58 @@ class SettlementWriter {
     private static final int MAX_GROUP = 256;
     private static final int WRITERS = 2;
 
-    private static final String SETTLE = """
-            WITH released AS (
-                DELETE FROM reservation WHERE request_id = :requestId RETURNING *
+    /** The durable step for one call: its ledger row, from its reservation. No row when the reservation is gone. */
+    private static final String RECORD = """
+            INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
+                                     outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
+                                     prompt_sha256, created_at, settled_at)
+            SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotency_key, :upstreamId,
+                   :outcome, :upstreamStatus, :httpStatus, r.images, :cost, :latency, r.prompt_sha256, r.created_at, :now
+            FROM reservation r
+            WHERE r.request_id = :requestId
+            -- the sweeper recorded it as abandoned meanwhile: settled without its reservation instead
+            ON CONFLICT (request_id) DO NOTHING
+            """;
+
+    /**
+     * The second step for calls of one tenant: releases their reservations and charges their recorded costs, once (the
+     * reservation is deleted as it is applied). Records the budget alerts the new spending crosses.
+     */
+    static final String APPLY = """
+            WITH applied AS (
+                DELETE FROM reservation r USING call_ledger l
+                WHERE r.request_id = ANY(:requestIds) AND r.tenant_id = :tenant AND l.request_id = r.request_id
+                RETURNING r.amount_usd, r.month, r.holds_upstream_slot, l.cost_usd
             ), state AS (
                 UPDATE quota_state q SET
-                    reserved_usd = q.reserved_usd - r.amount_usd,
-                    in_flight = q.in_flight - 1,
-                    month_spent_usd = q.month_spent_usd + CASE WHEN q.month = r.month THEN :cost ELSE 0 END
-                FROM released r
-                WHERE q.tenant_id = r.tenant_id
+                    reserved_usd = q.reserved_usd - (SELECT sum(amount_usd) FROM applied),
+                    in_flight = q.in_flight - (SELECT count(*) FROM applied),
+                    month_spent_usd = q.month_spent_usd
+                        + (SELECT coalesce(sum(cost_usd), 0) FROM applied a WHERE a.month = q.month)
+                WHERE q.tenant_id = :tenant AND EXISTS (SELECT 1 FROM applied)
                 RETURNING q.tenant_id, q.month, q.month_spent_usd, q.reserved_usd
             ), slot AS (
-                UPDATE upstream_slot u SET in_flight = u.in_flight - 1
-                FROM released r WHERE u.id = 1 AND r.holds_upstream_slot
+                UPDATE upstream_slot u SET in_flight = u.in_flight - (SELECT count(*) FROM applied WHERE holds_upstream_slot)
+                WHERE u.id = 1 AND EXISTS (SELECT 1 FROM applied WHERE holds_upstream_slot)
             ), alerts AS (
-                -- A settlement that takes spending across one of the tenant's thresholds records that alert, once per
-                -- threshold and month; the alert package delivers it after this commits.
+                -- Spending that crosses one of the tenant's thresholds records that alert, once per threshold and
+                -- month; the alert package delivers it after this commits.
                 INSERT INTO budget_alert (tenant_id, month, threshold_percent, spent_usd, budget_usd, created_at,
                                           next_attempt_at)
                 SELECT s.tenant_id, s.month, threshold, s.month_spent_usd, t.monthly_budget_usd, :now, :now
                 FROM state s JOIN tenant t ON t.id = s.tenant_id, unnest(t.alert_thresholds) AS threshold
-                WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0 AND :cost > 0
+                WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0
+                  AND EXISTS (SELECT 1 FROM applied WHERE cost_usd > 0)
                   AND s.month_spent_usd * 100 >= t.monthly_budget_usd * threshold
                 ON CONFLICT DO NOTHING
                 RETURNING threshold_percent
-            ), ledger AS (
-                -- data-modifying CTEs always run, referenced or not
-                INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
-                                         outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
-                                         prompt_sha256, created_at, settled_at)
-                SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotency_key, :upstreamId,
-                       :outcome, :upstreamStatus, :httpStatus, r.images, :cost, :latency, r.prompt_sha256,
-                       r.created_at, :now
-                FROM released r
-                RETURNING request_id
             )
             SELECT t.monthly_budget_usd - CASE WHEN s.month = :month THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
                    AS remaining, t.monthly_budget_usd IS NULL AS unlimited,
                    (SELECT count(*) FROM alerts) AS alerts
             FROM state s JOIN tenant t ON t.id = s.tenant_id
+            -- Commit without waiting for the WAL flush: the ledger rows are already durable (see the class comment).
+            CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
             """;
 
     /** Settles a call whose reservation is gone (the sweeper released it, or a database crash lost it). */
@@ -108,13 +135,16 @@ class SettlementWriter {
             """;
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batches;
     private final Clock clock;
     private final TransactionTemplate transactions;
     private final Duration retryFor;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
 
-    SettlementWriter(JdbcClient jdbc, Clock clock, DataSource dataSource, QuotaProperties properties) {
+    SettlementWriter(JdbcClient jdbc, NamedParameterJdbcTemplate batches, Clock clock, DataSource dataSource,
+            QuotaProperties properties) {
         this.jdbc = jdbc;
+        this.batches = batches;
         this.clock = clock;
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.retryFor = properties.settleRetryFor();
@@ -127,7 +157,7 @@ class SettlementWriter {
         Pending pending = new Pending(reservation, settlement, alsoInTransaction, new CompletableFuture<>());
         queue.add(pending);
         try {
-            return pending.result().get(retryFor.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+            return pending.result().get(2 * retryFor.toMillis() + 30_000, TimeUnit.MILLISECONDS);
         }
         catch (ExecutionException ex) {
             if (ex.getCause() instanceof RuntimeException runtime) {
@@ -142,6 +172,23 @@ class SettlementWriter {
         catch (TimeoutException ex) {
             throw new CannotCreateTransactionException("Settlement did not complete in time", ex);
         }
+    }
+
+    /**
+     * Applies recorded calls of one tenant to its quota row (see {@link #APPLY}); calls already applied are skipped.
+     * @return the tenant's balance afterwards, or {@code null} when none of the calls was still to apply
+     */
+    Balance apply(String tenantId, Collection<UUID> requestIds) {
+        QuotaService.Windows windows = QuotaService.Windows.at(clock.instant());
+        return jdbc.sql(APPLY)
+            .param("requestIds", requestIds.toArray(UUID[]::new))
+            .param("tenant", tenantId)
+            .param("now", QuotaService.utc(clock.instant()))
+            .param("month", windows.month())
+            .query((rs, n) -> Balance.of(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"),
+                    rs.getInt("alerts") > 0))
+            .optional()
+            .orElse(null);
     }
 
     private void run() {
@@ -165,77 +212,103 @@ class SettlementWriter {
     private void write(List<Pending> group) throws InterruptedException {
         group.sort(Comparator.comparing((Pending p) -> p.reservation().admission().tenantId())
             .thenComparing(p -> p.reservation().admission().requestId()));
+        Map<Pending, Balance> settledWithoutReservation;
+        try {
+            settledWithoutReservation = retrying(group.size(), () -> transactions.execute(tx -> record(group)));
+        }
+        catch (RuntimeException ex) {
+            if (group.size() > 1 && !isTransient(ex)) {
+                // One bad settlement must not fail the others: settle them one by one.
+                for (Pending pending : group) {
+                    write(new ArrayList<>(List.of(pending)));
+                }
+                return;
+            }
+            log.error("Could not settle {} calls: {}", group.size(), ex.getMessage());
+            group.forEach(p -> p.result().completeExceptionally(ex));
+            return;
+        }
+        settledWithoutReservation.forEach((pending, balance) -> pending.result().complete(balance));
+        Map<String, List<Pending>> recorded = group.stream()
+            .filter(p -> !settledWithoutReservation.containsKey(p))
+            .collect(Collectors.groupingBy(p -> p.reservation().admission().tenantId(), TreeMap::new,
+                    Collectors.toList()));
+        for (Map.Entry<String, List<Pending>> tenant : recorded.entrySet()) {
+            List<UUID> requestIds = tenant.getValue().stream().map(p -> p.reservation().admission().requestId()).toList();
+            Balance balance;
+            try {
+                balance = retrying(requestIds.size(), () -> apply(tenant.getKey(), requestIds));
+            }
+            catch (RuntimeException ex) {
+                // Recorded durably already, so the calls are answered; the sweeper applies them to the quota row.
+                log.warn("Recorded {} calls but could not apply them to the quota yet ({}); the sweeper will",
+                        requestIds.size(), ex.getMessage());
+                balance = null;
+            }
+            Balance answer = balance != null ? balance : Balance.UNKNOWN;
+            tenant.getValue().forEach(p -> p.result().complete(answer));
+        }
+    }
+
+    /** The durable step, in the caller's transaction. @return the calls whose reservation was gone, settled anyway */
+    private Map<Pending, Balance> record(List<Pending> group) {
+        Instant now = clock.instant();
+        SqlParameterSource[] rows = group.stream()
+            .map(pending -> recordParameters(pending.settlement(), now))
+            .toArray(SqlParameterSource[]::new);
+        int[] inserted = batches.batchUpdate(RECORD, rows);
+        Map<Pending, Balance> withoutReservation = new HashMap<>();
+        for (int i = 0; i < group.size(); i++) {
+            Pending pending = group.get(i);
+            if (inserted[i] == 0) {
+                withoutReservation.put(pending, settleUnreserved(pending.reservation(), pending.settlement(), now));
+            }
+            if (pending.alsoInTransaction() != null) {
+                pending.alsoInTransaction().run();
+            }
+        }
+        return withoutReservation;
+    }
+
+    private static SqlParameterSource recordParameters(Settlement settlement, Instant now) {
+        return new MapSqlParameterSource()
+            .addValue("requestId", settlement.requestId())
+            .addValue("cost", chargedCost(settlement))
+            .addValue("upstreamId", settlement.upstreamId())
+            .addValue("outcome", settlement.outcome().dbValue())
+            .addValue("upstreamStatus", settlement.upstreamStatus(), Types.INTEGER)
+            .addValue("httpStatus", settlement.httpStatus())
+            .addValue("latency", settlement.upstreamLatencyMs(), Types.INTEGER)
+            .addValue("now", QuotaService.utc(now));
+    }
+
+    private static BigDecimal chargedCost(Settlement settlement) {
+        return settlement.outcome().charged() ? settlement.cost() : BigDecimal.ZERO;
+    }
+
+    /** Runs the work, again while it meets a passing database failure and the retry time lasts. */
+    private <T> T retrying(int calls, Supplier<T> work) throws InterruptedException {
         Instant deadline = clock.instant().plus(retryFor);
         long backoff = 50;
         while (true) {
             try {
-                List<Balance> balances = transactions.execute(tx -> group.stream().map(this::settleOne).toList());
-                for (int i = 0; i < group.size(); i++) {
-                    group.get(i).result().complete(balances.get(i));
-                }
-                return;
+                return work.get();
             }
             catch (DataAccessException | CannotCreateTransactionException ex) {
-                boolean transientFailure = isTransient(ex);
-                if (!transientFailure && group.size() > 1) {
-                    // One bad settlement must not fail the others: settle them one by one.
-                    for (Pending pending : group) {
-                        write(new ArrayList<>(List.of(pending)));
-                    }
-                    return;
+                if (!isTransient(ex) || clock.instant().isAfter(deadline)) {
+                    throw ex;
                 }
-                if (!transientFailure || clock.instant().isAfter(deadline)) {
-                    log.error("Could not settle {} calls: {}", group.size(), ex.getMessage());
-                    group.forEach(p -> p.result().completeExceptionally(ex));
-                    return;
-                }
-                log.warn("Settlement of {} calls failed ({}); retrying", group.size(), ex.getClass().getSimpleName());
+                log.warn("Settlement of {} calls failed ({}); retrying", calls, ex.getClass().getSimpleName());
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 2_000);
             }
-            catch (RuntimeException ex) {
-                if (group.size() > 1) {
-                    for (Pending pending : group) {
-                        write(new ArrayList<>(List.of(pending)));
-                    }
-                    return;
-                }
-                group.forEach(p -> p.result().completeExceptionally(ex));
-                return;
-            }
         }
     }
 
-    private Balance settleOne(Pending pending) {
-        Reservation reservation = pending.reservation();
+    private Balance settleUnreserved(Reservation reservation, Settlement settlement, Instant now) {
         Admission admission = reservation.admission();
-        Settlement settlement = pending.settlement();
-        Instant now = clock.instant();
         QuotaService.Windows windows = QuotaService.Windows.at(now);
-        BigDecimal cost = settlement.outcome().charged() ? settlement.cost() : BigDecimal.ZERO;
-        Balance balance = jdbc.sql(SETTLE)
-            .param("requestId", admission.requestId())
-            .param("cost", cost)
-            .param("upstreamId", settlement.upstreamId())
-            .param("outcome", settlement.outcome().dbValue())
-            .param("upstreamStatus", settlement.upstreamStatus())
-            .param("httpStatus", settlement.httpStatus())
-            .param("latency", settlement.upstreamLatencyMs())
-            .param("now", QuotaService.utc(now))
-            .param("month", windows.month())
-            .query((rs, n) -> new Balance(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"),
-                    rs.getInt("alerts") > 0))
-            .optional()
-            .orElseGet(() -> settleUnreserved(reservation, settlement, cost, now, windows));
-        if (pending.alsoInTransaction() != null) {
-            pending.alsoInTransaction().run();
-        }
-        return balance;
-    }
-
-    private Balance settleUnreserved(Reservation reservation, Settlement settlement, BigDecimal cost, Instant now,
-            QuotaService.Windows windows) {
-        Admission admission = reservation.admission();
+        BigDecimal cost = chargedCost(settlement);
         log.warn("Settling call {} whose reservation was already released", admission.requestId());
         BigDecimal budget = jdbc.sql("SELECT monthly_budget_usd FROM tenant WHERE id = ?")
             .param(admission.tenantId())

@@ -43,4 +43,40 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
         assertThat(next.status()).isEqualTo(200);
         assertThat(next.header("X-Gateway-Budget-Remaining-USD")).isEqualTo("0.0047");
     }
+
+    @Test
+    void appliesACallThatWasRecordedButNeverAppliedToTheQuotaExactlyOnce() {
+        TestTenant tenant = tenant("0.0094", null, null, 1);
+        UUID keyId = jdbc.sql("SELECT id FROM api_key WHERE tenant_id = ?").param(tenant.id()).query(UUID.class).single();
+        UUID call = UUID.randomUUID();
+        quotas.reserve(new Admission(call, tenant.id(), keyId, "octoflat", "text2img", 1, PRICE, null, null));
+        // The replica wrote the call's ledger row (the durable step) and died before applying it to the quota row.
+        jdbc.sql("""
+                INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, outcome, upstream_status,
+                                         http_status, images, cost_usd, created_at, settled_at)
+                SELECT request_id, tenant_id, key_id, model_id, endpoint, 'success', 200, 200, images, amount_usd,
+                       created_at - interval '1 hour', now() - interval '1 minute'
+                FROM reservation WHERE request_id = ?
+                """).param(call).update();
+        jdbc.sql("UPDATE reservation SET created_at = created_at - interval '1 hour' WHERE request_id = ?")
+            .param(call).update();
+        assertThat(text2img(tenant.key(), "{\"prompt\":\"blocked\"}").code()).isEqualTo("too_many_concurrent");
+
+        assertThat(sweeper.sweep()).isEqualTo(1);
+
+        assertThat(reservations(tenant.id())).isZero();
+        Map<String, Object> row = jdbc.sql("SELECT outcome, cost_usd FROM call_ledger WHERE request_id = ?")
+            .param(call).query().singleRow();
+        assertThat(row.get("outcome")).as("recorded, not abandoned").isEqualTo("success");
+        assertThat((BigDecimal) row.get("cost_usd")).isEqualByComparingTo(PRICE);
+        Map<String, Object> quota = jdbc.sql("SELECT month_spent_usd, reserved_usd, in_flight FROM quota_state "
+                + "WHERE tenant_id = ?").param(tenant.id()).query().singleRow();
+        assertThat((BigDecimal) quota.get("month_spent_usd")).isEqualByComparingTo(PRICE);
+        assertThat((BigDecimal) quota.get("reserved_usd")).isEqualByComparingTo("0");
+        assertThat(quota.get("in_flight")).isEqualTo(0);
+        assertThat(sweeper.sweep()).as("applied exactly once").isZero();
+        Response next = text2img(tenant.key(), "{\"prompt\":\"after the sweep\"}");
+        assertThat(next.status()).isEqualTo(200);
+        assertThat(next.header("X-Gateway-Budget-Remaining-USD")).isEqualTo("0");
+    }
 }
