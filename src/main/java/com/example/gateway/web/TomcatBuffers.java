@@ -1,0 +1,42 @@
+package com.example.gateway.web;
+
+import org.apache.coyote.http11.Http11NioProtocol;
+
+import org.springframework.boot.tomcat.TomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Smaller buffers per Tomcat connection. On virtual threads a replica keeps thousands of connections open while
+ * ModelsLab works, and every one holds its buffers for the whole call, yet the gateway's requests and answers are a few
+ * hundred bytes. Tomcat's defaults (8 KiB socket buffers each way, and an 8 KiB byte plus 8 Ki char response buffer)
+ * cost about 40 KiB per connection; these settings cost 14 KiB, which is 130 MiB less heap with 5,000 calls in flight
+ * (see bench/RESULTS.md). Longer answers (reports, CSV) are simply written in more chunks.
+ */
+@Component
+class TomcatBuffers implements WebServerFactoryCustomizer<TomcatWebServerFactory> {
+
+    static final int SOCKET_BUFFER_BYTES = 4096;
+    static final int RESPONSE_BUFFER_BYTES = 2048;
+
+    @Override
+    public void customize(TomcatWebServerFactory factory) {
+        factory.setProtocol(SmallResponseBufferProtocol.class.getName());
+        factory.addConnectorCustomizers(connector -> {
+            connector.setProperty("socket.appReadBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
+            connector.setProperty("socket.appWriteBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
+        });
+    }
+
+    /**
+     * Tomcat's HTTP/1.1 NIO protocol, asking for a smaller response buffer; Tomcat has no setting for it over HTTP
+     * (only AJP has {@code packetSize}). Public with a public constructor: the connector instantiates it by name.
+     */
+    public static class SmallResponseBufferProtocol extends Http11NioProtocol {
+
+        @Override
+        public int getDesiredBufferSize() {
+            return RESPONSE_BUFFER_BYTES;
+        }
+    }
+}

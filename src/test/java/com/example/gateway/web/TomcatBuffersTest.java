@@ -1,0 +1,38 @@
+package com.example.gateway.web;
+
+import java.util.Map;
+
+import com.example.gateway.support.GatewayIntegrationTest;
+import org.apache.catalina.connector.Connector;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TomcatBuffersTest extends GatewayIntegrationTest {
+
+    @Autowired
+    WebServerApplicationContext context;
+
+    @Test
+    void theConnectorUsesTheSmallerBuffers() {
+        Connector connector = ((TomcatWebServer) context.getWebServer()).getTomcat().getConnector();
+
+        assertThat(connector.getProtocolHandler()).isInstanceOf(TomcatBuffers.SmallResponseBufferProtocol.class);
+        assertThat(connector.getProtocolHandler().getDesiredBufferSize()).isEqualTo(2048);
+        assertThat(connector.getProperty("socket.appReadBufSize")).hasToString("4096");
+        assertThat(connector.getProperty("socket.appWriteBufSize")).hasToString("4096");
+    }
+
+    @Test
+    void anAnswerLongerThanTheBuffersArrivesWhole() {
+        Response docs = send("GET", "/v3/api-docs", null, Map.of());
+
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.body().length()).as("several buffers long").isGreaterThan(5 * 4096);
+        assertThat(docs.json().get("paths").has("/api/v6/images/text2img")).isTrue();
+    }
+}
