@@ -1,17 +1,18 @@
 -- The gateway's own per-call SQL, as the gateway runs it:
---   1. TenantAuthenticator.LOOKUP (autocommit)
---   2. QuotaService.RESERVE, one autocommit statement that commits without waiting for the WAL flush
---   3. SettlementWriter.RECORD, durable (autocommit here: the floor without the gateway's group commit)
---   4. SettlementWriter.APPLY for this one call, committed without waiting for its flush
+--   1. QuotaService.RESERVE: authenticates the key and admits the call in one autocommit statement that commits
+--      without waiting for its WAL flush
+--   2. SettlementWriter.RECORD, durable (autocommit here: the floor without the gateway's group commit)
+--   3. SettlementWriter.APPLY for this one call, committed without waiting for its flush
 -- Run with -M prepared (pgjdbc server-prepares repeated statements) and these -D variables, set by bench/run.sh:
 --   keyhash (bytea as \x...), price, month, day, minute, now (the gateway's window values).
--- The request id comes from gen_random_uuid() in the lookup's row (pgbench \set has no uuid function), so there are
--- still exactly four round trips per call. Casts only give pgbench's untyped parameters the types pgjdbc sends.
-SELECT k.id AS key_id, k.tenant_id, t.suspended, gen_random_uuid() AS rid
-FROM api_key k JOIN tenant t ON t.id = k.tenant_id
-WHERE k.key_hash = :keyhash::bytea AND k.revoked_at IS NULL \gset
-
-WITH admitted AS (
+-- pgbench has no uuid function, so the request id is made by gen_random_uuid() in the reservation's INSERT and read back
+-- (one more output column than the gateway's statement). Casts only give pgbench's untyped parameters the types pgjdbc
+-- sends.
+WITH caller AS (
+    SELECT k.id AS key_id, k.tenant_id, t.suspended
+    FROM api_key k JOIN tenant t ON t.id = k.tenant_id
+    WHERE k.key_hash = :keyhash::bytea AND k.revoked_at IS NULL
+), admitted AS (
     UPDATE quota_state q SET
         month_spent_usd = CASE WHEN q.month = :month::date THEN q.month_spent_usd ELSE 0 END,
         month = :month::date,
@@ -21,8 +22,8 @@ WITH admitted AS (
         day = :day::date,
         minute_calls = CASE WHEN q.minute = :minute::timestamptz THEN q.minute_calls ELSE 0 END + 1,
         minute = :minute::timestamptz
-    FROM tenant t
-    WHERE q.tenant_id = :tenant_id AND t.id = q.tenant_id AND NOT t.suspended
+    FROM caller c JOIN tenant t ON t.id = c.tenant_id
+    WHERE q.tenant_id = c.tenant_id AND NOT t.suspended
       AND (t.monthly_budget_usd IS NULL OR
            CASE WHEN q.month = :month::date THEN q.month_spent_usd ELSE 0 END + q.reserved_usd + :price::numeric
                <= t.monthly_budget_usd)
@@ -32,13 +33,18 @@ WITH admitted AS (
            CASE WHEN q.minute = :minute::timestamptz THEN q.minute_calls ELSE 0 END < t.requests_per_minute)
       AND (t.max_concurrent IS NULL OR q.in_flight < t.max_concurrent)
     RETURNING q.tenant_id
+), reserved AS (
+    INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
+                             idempotency_key, prompt_sha256, created_at, holds_upstream_slot)
+    SELECT gen_random_uuid(), a.tenant_id, c.key_id, 'octoflat', 'text2img', 1, :price::numeric, :month::date, NULL,
+           sha256('a cat'::bytea), :now::timestamptz, false
+    FROM admitted a CROSS JOIN caller c
+    RETURNING request_id
 )
-INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
-                         idempotency_key, prompt_sha256, created_at, holds_upstream_slot)
-SELECT :rid::uuid, tenant_id, :key_id::uuid, 'octoflat', 'text2img', 1, :price::numeric, :month::date, NULL,
-       sha256('a cat'::bytea), :now::timestamptz, false
-FROM admitted
-CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit;
+SELECT c.key_id, c.tenant_id, c.suspended, EXISTS (SELECT 1 FROM reserved) AS admitted,
+       (SELECT request_id FROM reserved) AS rid
+FROM caller c
+CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit \gset
 
 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
                          outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,

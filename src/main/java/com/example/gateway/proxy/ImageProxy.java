@@ -15,7 +15,8 @@ import com.example.gateway.idempotency.IdempotencyStore;
 import com.example.gateway.ledger.CallLedger;
 import com.example.gateway.modelslab.ModelsLabClient;
 import com.example.gateway.modelslab.UpstreamResult;
-import com.example.gateway.quota.Admission;
+import com.example.gateway.quota.AdmissionRefused;
+import com.example.gateway.quota.AdmissionRequest;
 import com.example.gateway.quota.Balance;
 import com.example.gateway.quota.CallOutcome;
 import com.example.gateway.quota.PriceList;
@@ -95,36 +96,45 @@ class ImageProxy {
         ObjectNode body = json.parseObject(readBody(request), false);
         ImageRequest image = validator.validate(endpoint, body);
         String idempotencyKey = idempotencyKey(request);
-        Caller caller = authenticate(request, body);
+        byte[] keyHash = keyHash(request, body);
         body.remove("key");
+        // With an Idempotency-Key the tenant must be known before admission (the key is claimed per tenant); without
+        // one, the statement that admits the call also authenticates its key.
+        Caller claimant = null;
+        if (idempotencyKey != null) {
+            claimant = authenticator.authenticate(keyHash);
+            MDC.put("tenant", claimant.tenantId());
+        }
 
         if (idempotencyKey != null) {
             byte[] requestHash = JsonBodies.sha256((endpoint.path() + "\n" + new String(json.write(body), StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.UTF_8));
-            Optional<IdempotencyStore.Replay> replay = idempotency.claim(caller.tenantId(), idempotencyKey,
+            Optional<IdempotencyStore.Replay> replay = idempotency.claim(claimant.tenantId(), idempotencyKey,
                     requestHash, requestId);
             if (replay.isPresent()) {
-                return replay(replay.get(), caller);
+                return replay(replay.get(), claimant);
             }
         }
 
         BigDecimal price = prices.priceOf(image.modelId(), image.samples());
-        Admission admission = new Admission(requestId, caller.tenantId(), caller.keyId(), image.modelId(),
-                endpoint.path(), image.samples(), price, idempotencyKey,
-                JsonBodies.sha256(image.prompt().getBytes(StandardCharsets.UTF_8)));
+        AdmissionRequest admission = new AdmissionRequest(requestId, image.modelId(), endpoint.path(),
+                image.samples(), price, idempotencyKey, JsonBodies.sha256(image.prompt().getBytes(StandardCharsets.UTF_8)));
         Reservation reservation;
         try {
-            reservation = quotas.reserve(admission);
+            reservation = quotas.reserve(keyHash, admission);
         }
         catch (RuntimeException ex) {
-            if (idempotencyKey != null) {
-                idempotency.release(caller.tenantId(), idempotencyKey, requestId);
+            if (claimant != null) {
+                idempotency.release(claimant.tenantId(), idempotencyKey, requestId);
             }
-            if (ex instanceof GatewayException rejection) {
-                metrics.rejected(caller.tenantId(), rejection.code().code());
+            if (ex instanceof AdmissionRefused refused) {
+                MDC.put("tenant", refused.tenantId());
+                metrics.rejected(refused.tenantId(), refused.code().code());
             }
             throw ex;
         }
+        Caller caller = new Caller(reservation.admission().tenantId(), reservation.admission().keyId());
+        MDC.put("tenant", caller.tenantId());
 
         metrics.callStarted();
         try {
@@ -234,15 +244,18 @@ class ImageProxy {
     }
 
     private Caller authenticate(HttpServletRequest request, ObjectNode body) {
+        Caller caller = authenticator.authenticate(keyHash(request, body));
+        MDC.put("tenant", caller.tenantId());
+        return caller;
+    }
+
+    private byte[] keyHash(HttpServletRequest request, ObjectNode body) {
         String headerKey = BearerTokens.from(request.getHeader(HttpHeaders.AUTHORIZATION));
         JsonNode bodyKey = body.get("key");
         if (bodyKey != null && !bodyKey.isNull() && !bodyKey.isString()) {
             throw new GatewayException(ErrorCode.INVALID_KEY, "Invalid API key.");
         }
-        Caller caller = authenticator.authenticate(headerKey, bodyKey == null || bodyKey.isNull() ? null
-                : bodyKey.asString());
-        MDC.put("tenant", caller.tenantId());
-        return caller;
+        return authenticator.keyHash(headerKey, bodyKey == null || bodyKey.isNull() ? null : bodyKey.asString());
     }
 
     private static String idempotencyKey(HttpServletRequest request) {

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.UUID;
 
 import com.example.gateway.web.ErrorCode;
 import com.example.gateway.web.GatewayException;
@@ -29,8 +30,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class QuotaService {
 
+    /**
+     * Authenticates the key and admits the call in one statement: the key's row, then the conditional update of its
+     * tenant's quota row, then the reservation. Answers one row for a valid key (with whether the call was admitted),
+     * none for an unknown or revoked one.
+     */
     private static final String RESERVE = """
-            WITH admitted AS (
+            WITH caller AS (
+                SELECT k.id AS key_id, k.tenant_id, t.suspended
+                FROM api_key k JOIN tenant t ON t.id = k.tenant_id
+                WHERE k.key_hash = :keyHash AND k.revoked_at IS NULL
+            ), admitted AS (
                 UPDATE quota_state q SET
                     month_spent_usd = CASE WHEN q.month = :month THEN q.month_spent_usd ELSE 0 END,
                     month = :month,
@@ -40,8 +50,8 @@ public class QuotaService {
                     day = :day,
                     minute_calls = CASE WHEN q.minute = :minute THEN q.minute_calls ELSE 0 END + 1,
                     minute = :minute
-                FROM tenant t
-                WHERE q.tenant_id = :tenant AND t.id = q.tenant_id AND NOT t.suspended
+                FROM caller c JOIN tenant t ON t.id = c.tenant_id
+                WHERE q.tenant_id = c.tenant_id AND NOT t.suspended
                   AND (t.monthly_budget_usd IS NULL OR
                        CASE WHEN q.month = :month THEN q.month_spent_usd ELSE 0 END + q.reserved_usd + :price
                            <= t.monthly_budget_usd)
@@ -51,12 +61,16 @@ public class QuotaService {
                        CASE WHEN q.minute = :minute THEN q.minute_calls ELSE 0 END < t.requests_per_minute)
                   AND (t.max_concurrent IS NULL OR q.in_flight < t.max_concurrent)
                 RETURNING q.tenant_id
+            ), reserved AS (
+                INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
+                                         idempotency_key, prompt_sha256, created_at, holds_upstream_slot)
+                SELECT :requestId, a.tenant_id, c.key_id, :model, :endpoint, :images, :price, :month, :idempotencyKey,
+                       :promptSha256, :now, :holdsSlot
+                FROM admitted a CROSS JOIN caller c
+                RETURNING request_id
             )
-            INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
-                                     idempotency_key, prompt_sha256, created_at, holds_upstream_slot)
-            SELECT :requestId, tenant_id, :keyId, :model, :endpoint, :images, :price, :month, :idempotencyKey,
-                   :promptSha256, :now, :holdsSlot
-            FROM admitted
+            SELECT c.key_id, c.tenant_id, c.suspended, EXISTS (SELECT 1 FROM reserved) AS admitted
+            FROM caller c
             -- Commit without waiting for the WAL flush (see reserve()); transaction-local, so it ends with this statement.
             CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
             """;
@@ -96,59 +110,68 @@ public class QuotaService {
     }
 
     /**
-     * Admits the call and reserves its price, or throws the reason it cannot be admitted. The reservation commits
-     * without waiting for its WAL flush: it is visible to every replica at once, which is all exactness needs, and the
-     * tenant's row lock is not held through a disk sync. The settlement, which carries the money, is durable; should
-     * PostgreSQL crash and lose a reservation, its settlement still writes the ledger row (see {@link SettlementWriter}).
-     * @throws GatewayException {@code budget_exhausted}, {@code daily_limit}, {@code rate_limited},
-     * {@code too_many_concurrent}, {@code tenant_suspended} or {@code upstream_rate_limited}
+     * Authenticates the tenant key and, in the same statement, admits the call and reserves its price, or throws the
+     * reason it cannot be admitted. The reservation commits without waiting for its WAL flush: it is visible to every
+     * replica at once, which is all exactness needs, and the tenant's row lock is not held through a disk sync. The
+     * settlement, which carries the money, is durable; should PostgreSQL crash and lose a reservation, its settlement
+     * still writes the ledger row (see {@link SettlementWriter}).
+     * @param keyHash the hash of the tenant key the call came with
+     * @throws GatewayException {@code invalid_key} or {@code tenant_suspended}, or an {@link AdmissionRefused}
+     * ({@code budget_exhausted}, {@code daily_limit}, {@code rate_limited}, {@code too_many_concurrent},
+     * {@code upstream_rate_limited})
      */
-    public Reservation reserve(Admission admission) {
+    public Reservation reserve(byte[] keyHash, AdmissionRequest request) {
         Instant now = clock.instant();
         Windows windows = Windows.at(now);
-        boolean admitted;
+        Optional<Admitted> row;
         if (upstreamMaxInFlight == null) {
             // One autocommit statement: the tenant's row is locked only while PostgreSQL runs it, never while a busy
             // client thread is between two round trips.
-            admitted = reserveForTenant(admission, false, now, windows) > 0;
+            row = reserveStatement(keyHash, request, false, now, windows);
         }
         else {
             // Tenant and account slot in one transaction: a call refused by either holds neither.
-            admitted = Boolean.TRUE.equals(transactions.execute(tx -> {
-                if (reserveForTenant(admission, true, now, windows) == 0) {
-                    return false;
-                }
-                if (jdbc.sql(TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
-                    throw new GatewayException(ErrorCode.UPSTREAM_RATE_LIMITED,
+            row = transactions.execute(tx -> {
+                Optional<Admitted> admitted = reserveStatement(keyHash, request, true, now, windows);
+                if (admitted.isPresent() && admitted.get().admitted()
+                        && jdbc.sql(TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
+                    throw new AdmissionRefused(admitted.get().tenantId(), ErrorCode.UPSTREAM_RATE_LIMITED,
                             "The ModelsLab account is at its limit of queued requests; retry shortly.",
                             Duration.ofSeconds(1));
                 }
-                return true;
-            }));
+                return admitted;
+            });
         }
-        if (!admitted) {
+        Admitted admitted = row.orElseThrow(() -> new GatewayException(ErrorCode.INVALID_KEY, "Invalid API key."));
+        if (admitted.suspended()) {
+            throw new GatewayException(ErrorCode.TENANT_SUSPENDED, "This tenant is suspended; ask the platform team.");
+        }
+        Admission admission = request.by(admitted.tenantId(), admitted.keyId());
+        if (!admitted.admitted()) {
             throw rejection(admission, now);
         }
         return new Reservation(admission, now, windows.month());
     }
 
-    private int reserveForTenant(Admission admission, boolean holdsSlot, Instant now, Windows windows) {
+    private Optional<Admitted> reserveStatement(byte[] keyHash, AdmissionRequest request, boolean holdsSlot,
+            Instant now, Windows windows) {
         return jdbc.sql(RESERVE)
+            .param("keyHash", keyHash)
             .param("holdsSlot", holdsSlot)
             .param("month", windows.month())
             .param("day", windows.day())
             .param("minute", windows.minute())
-            .param("tenant", admission.tenantId())
-            .param("price", admission.price())
-            .param("requestId", admission.requestId())
-            .param("keyId", admission.keyId())
-            .param("model", admission.modelId())
-            .param("endpoint", admission.endpoint())
-            .param("images", admission.images())
-            .param("idempotencyKey", admission.idempotencyKey())
-            .param("promptSha256", admission.promptSha256())
+            .param("price", request.price())
+            .param("requestId", request.requestId())
+            .param("model", request.modelId())
+            .param("endpoint", request.endpoint())
+            .param("images", request.images())
+            .param("idempotencyKey", request.idempotencyKey())
+            .param("promptSha256", request.promptSha256())
             .param("now", utc(now))
-            .update();
+            .query((rs, n) -> new Admitted(rs.getObject("key_id", UUID.class), rs.getString("tenant_id"),
+                    rs.getBoolean("suspended"), rs.getBoolean("admitted")))
+            .optional();
     }
 
     /**
@@ -171,29 +194,30 @@ public class QuotaService {
 
     private GatewayException rejection(Admission admission, Instant now) {
         Windows windows = Windows.at(now);
-        State state = state(admission.tenantId())
+        String tenantId = admission.tenantId();
+        State state = state(tenantId)
             .orElseThrow(() -> new GatewayException(ErrorCode.INVALID_KEY, "Invalid API key."));
         if (state.suspended()) {
             return new GatewayException(ErrorCode.TENANT_SUSPENDED, "This tenant is suspended; ask the platform team.");
         }
         if (state.budget() != null
                 && state.spentIn(windows).add(state.reserved()).add(admission.price()).compareTo(state.budget()) > 0) {
-            return new GatewayException(ErrorCode.BUDGET_EXHAUSTED,
-                    "The monthly budget of this tenant cannot cover this call.");
+            return new AdmissionRefused(tenantId, ErrorCode.BUDGET_EXHAUSTED,
+                    "The monthly budget of this tenant cannot cover this call.", null);
         }
         if (state.dailyLimit() != null && state.callsIn(windows) >= state.dailyLimit()) {
             Duration untilTomorrow = Duration.between(now, windows.day().plusDays(1).atStartOfDay(ZoneOffset.UTC));
-            return new GatewayException(ErrorCode.DAILY_LIMIT, "The daily request limit of this tenant is reached.",
-                    roundUp(untilTomorrow));
+            return new AdmissionRefused(tenantId, ErrorCode.DAILY_LIMIT,
+                    "The daily request limit of this tenant is reached.", roundUp(untilTomorrow));
         }
         if (state.perMinute() != null && state.minuteCallsIn(windows) >= state.perMinute()) {
             Duration untilNextMinute = Duration.between(now, windows.minute().plusMinutes(1));
-            return new GatewayException(ErrorCode.RATE_LIMITED, "Too many requests per minute for this tenant.",
-                    roundUp(untilNextMinute));
+            return new AdmissionRefused(tenantId, ErrorCode.RATE_LIMITED,
+                    "Too many requests per minute for this tenant.", roundUp(untilNextMinute));
         }
         // The remaining reason; also the answer when another call settled between the UPDATE and this read.
-        return new GatewayException(ErrorCode.TOO_MANY_CONCURRENT, "Too many calls of this tenant are in flight.",
-                Duration.ofSeconds(1));
+        return new AdmissionRefused(tenantId, ErrorCode.TOO_MANY_CONCURRENT,
+                "Too many calls of this tenant are in flight.", Duration.ofSeconds(1));
     }
 
     private Optional<State> state(String tenantId) {
@@ -213,6 +237,9 @@ public class QuotaService {
 
     static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private record Admitted(UUID keyId, String tenantId, boolean suspended, boolean admitted) {
     }
 
     /** The calendar month, day and minute (UTC) that counters belong to. */

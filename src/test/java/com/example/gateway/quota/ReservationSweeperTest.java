@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.example.gateway.support.GatewayIntegrationTest;
+import com.example.gateway.tenant.TenantAuthenticator;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,13 +20,16 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
     @Autowired
     ReservationSweeper sweeper;
 
+    @Autowired
+    TenantAuthenticator authenticator;
+
     @Test
     void releasesTheReservationOfACallWhoseReplicaDiedAndRecordsItUncharged() {
         TestTenant tenant = tenant("0.0094", null, null, 1);
-        UUID keyId = jdbc.sql("SELECT id FROM api_key WHERE tenant_id = ?").param(tenant.id()).query(UUID.class).single();
         UUID orphan = UUID.randomUUID();
         // A replica admitted this call and died before settling it.
-        quotas.reserve(new Admission(orphan, tenant.id(), keyId, "octoflat", "text2img", 1, PRICE, null, null));
+        quotas.reserve(authenticator.keyHash(tenant.key(), null),
+                new AdmissionRequest(orphan, "octoflat", "text2img", 1, PRICE, null, null));
         assertThat(text2img(tenant.key(), "{\"prompt\":\"blocked\"}").code()).isEqualTo("too_many_concurrent");
         jdbc.sql("UPDATE reservation SET created_at = created_at - interval '1 hour' WHERE request_id = ?")
             .param(orphan).update();
@@ -47,9 +51,9 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
     @Test
     void appliesACallThatWasRecordedButNeverAppliedToTheQuotaExactlyOnce() {
         TestTenant tenant = tenant("0.0094", null, null, 1);
-        UUID keyId = jdbc.sql("SELECT id FROM api_key WHERE tenant_id = ?").param(tenant.id()).query(UUID.class).single();
         UUID call = UUID.randomUUID();
-        quotas.reserve(new Admission(call, tenant.id(), keyId, "octoflat", "text2img", 1, PRICE, null, null));
+        quotas.reserve(authenticator.keyHash(tenant.key(), null),
+                new AdmissionRequest(call, "octoflat", "text2img", 1, PRICE, null, null));
         // The replica wrote the call's ledger row (the durable step) and died before applying it to the quota row.
         jdbc.sql("""
                 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, outcome, upstream_status,
