@@ -1,7 +1,6 @@
 package com.example.gateway.quota;
 
 import java.math.BigDecimal;
-import java.sql.SQLTransientException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,15 +22,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import com.example.gateway.web.DatabaseFailures;
+
 import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.dao.PessimisticLockingFailureException;
-import org.springframework.dao.TransientDataAccessException;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
@@ -217,7 +215,7 @@ class SettlementWriter {
             settledWithoutReservation = retrying(group.size(), () -> transactions.execute(tx -> record(group)));
         }
         catch (RuntimeException ex) {
-            if (group.size() > 1 && !isTransient(ex)) {
+            if (group.size() > 1 && !DatabaseFailures.isTransient(ex)) {
                 // One bad settlement must not fail the others: settle them one by one.
                 for (Pending pending : group) {
                     write(new ArrayList<>(List.of(pending)));
@@ -295,7 +293,7 @@ class SettlementWriter {
                 return work.get();
             }
             catch (DataAccessException | CannotCreateTransactionException ex) {
-                if (!isTransient(ex) || clock.instant().isAfter(deadline)) {
+                if (!DatabaseFailures.isTransient(ex) || clock.instant().isAfter(deadline)) {
                     throw ex;
                 }
                 log.warn("Settlement of {} calls failed ({}); retrying", calls, ex.getClass().getSimpleName());
@@ -338,20 +336,6 @@ class SettlementWriter {
                     : budget.subtract(rs.getBigDecimal("spent")).subtract(rs.getBigDecimal("reserved_usd"))))
             .optional()
             .orElse(Balance.of(null));
-    }
-
-    private static boolean isTransient(Throwable ex) {
-        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-            if (cause instanceof CannotGetJdbcConnectionException || cause instanceof CannotCreateTransactionException
-                    || cause instanceof TransientDataAccessException || cause instanceof PessimisticLockingFailureException
-                    || cause instanceof SQLTransientException || cause instanceof java.net.ConnectException
-                    || (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                            && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("40")
-                                    || sql.getSQLState().startsWith("57P")))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private record Pending(Reservation reservation, Settlement settlement, Runnable alsoInTransaction,

@@ -46,7 +46,7 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DataAccessException.class)
     ResponseEntity<Object> database(DataAccessException ex, HttpServletRequest request) {
-        if (isConnectionFailure(ex)) {
+        if (DatabaseFailures.isConnectionFailure(ex)) {
             return databaseDown(ex, request);
         }
         log.error("Database error", ex);
@@ -102,17 +102,5 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
             builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds));
         }
         return builder.body(ErrorBody.of(code, message, RequestIds.of(request).toString(), retryAfterSeconds));
-    }
-
-    private static boolean isConnectionFailure(Throwable ex) {
-        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.sql.SQLTransientConnectionException
-                    || cause instanceof java.net.ConnectException
-                    || (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                            && sql.getSQLState().startsWith("08"))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
