@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Quick A/B of one gateway jar: PostgreSQL, the nginx fake ModelsLab and the gateway only (no direct/nginx/pgbench/burst
+# phases). Warms the gateway up, measures wrk throughput and the CPU each process used, then latency at a fixed rate.
+#   bench/quick.sh                         # the jar in target/
+#   JAR=/path/other.jar bench/quick.sh     # another build, e.g. of an older commit
+# Knobs: WARM (seconds of wrk first, 90), D (measured wrk seconds, 15), RATE (req/s for the fixed-rate runs, 300; 0 skips),
+# ASYNC_PROFILER (path of libasyncProfiler.so: CPU profile of the measured wrk run, collapsed stacks in bench/out/).
+# Run as root on Debian, alone on the machine; ports 18080/18081 and one free port for PostgreSQL.
+set -euo pipefail
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH")
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+PG_BIN=/usr/lib/postgresql/15/bin
+WARM=${WARM:-90}
+D=${D:-15}
+RATE=${RATE:-300}
+JAR=${JAR:-$(ls "$ROOT"/target/modelslab-gateway-*.jar | grep -v original | head -1)}
+OUT=$BENCH/out
+mkdir -p "$OUT"
+TMP=$(mktemp -d /tmp/gw-quick.XXXXXX)
+chmod 755 "$TMP"
+PGDATA=$TMP/pg
+PIDS=()
+cleanup() {
+    set +e
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+    sleep 2
+    for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done
+    [ -f "$PGDATA/postmaster.pid" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+install -d -o postgres -g postgres -m 700 "$PGDATA"
+runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -U gateway --auth=trust -E UTF8 --locale=C >/dev/null
+runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
+    -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+
+SUCCESS='{"status":"success","generationTime":0.65,"id":81443063,"output":["https://x/y.png"],"meta":{}}'
+mkdir -p "$TMP/nginx"
+cat >"$TMP/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections 16384; }
+http {
+    access_log off;
+    keepalive_requests 10000000;
+    client_body_temp_path $TMP/nginx/body;
+    proxy_temp_path $TMP/nginx/proxy;
+    fastcgi_temp_path $TMP/nginx/fastcgi;
+    uwsgi_temp_path $TMP/nginx/uwsgi;
+    scgi_temp_path $TMP/nginx/scgi;
+    server { listen 127.0.0.1:18081; location / { default_type application/json; return 200 '$SUCCESS'; } }
+}
+NGINX
+nginx -c "$TMP/nginx/nginx.conf" &
+PIDS+=($!)
+
+"$JAVA_HOME/bin/java" -jar "$JAR" --server.port=18080 --modelslab.base-url=http://127.0.0.1:18081 \
+    --modelslab.api-key=bench-shared-key --gateway.admin-token=bench-admin \
+    --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" --spring.datasource.username=gateway \
+    --logging.level.root=WARN >"$TMP/gateway.log" 2>&1 &
+GW=$!
+PIDS+=($GW)
+for _ in $(seq 300); do curl -sf -o /dev/null http://127.0.0.1:18080/actuator/health/readiness && break; sleep 0.2; done
+admin() { curl -sf -XPOST "http://127.0.0.1:18080$1" -H "Authorization: Bearer bench-admin" \
+    -H 'Content-Type: application/json' -d "$2"; }
+admin /admin/tenants '{"id":"bench","name":"Bench","monthlyBudgetUsd":"1000000"}' >/dev/null
+KEY=$(admin /admin/tenants/bench/keys '{"name":"bench"}' | jq -r .key)
+export BENCH_KEY=$KEY
+URL=http://127.0.0.1:18080/api/v6/images/text2img
+echo "jar: $JAR"
+echo "warm-up ${WARM}s: $(wrk -t2 -c64 -d"${WARM}s" -s "$BENCH/post.lua" "$URL" | grep '^RESULT')"
+
+ticks() { # user+system clock ticks of the given processes
+    local total=0
+    for pid in "$@"; do [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+    echo "$total"
+}
+postgres_pids() { pgrep -u postgres -f postgres | tr '\n' ' '; }
+read -r _ user0 nice0 system0 idle0 _ </proc/stat
+gw0=$(ticks "$GW"); pg0=$(ticks $(postgres_pids))
+[ -n "${ASYNC_PROFILER:-}" ] && "$JAVA_HOME/bin/jcmd" "$GW" JVMTI.agent_load "$ASYNC_PROFILER" \
+    '"start,event=itimer,interval=1ms"' >/dev/null
+echo "measured ${D}s: $(wrk -t2 -c64 -d"${D}s" -s "$BENCH/post.lua" "$URL" | grep '^RESULT')"
+[ -n "${ASYNC_PROFILER:-}" ] && "$JAVA_HOME/bin/jcmd" "$GW" JVMTI.agent_load "$ASYNC_PROFILER" \
+    "\"stop,file=$OUT/quick-profile.collapsed,collapsed\"" >/dev/null
+gw1=$(ticks "$GW"); pg1=$(ticks $(postgres_pids))
+read -r _ user1 nice1 system1 idle1 _ </proc/stat
+hz=$(getconf CLK_TCK)
+echo "cpu seconds during the measured run: gateway=$(((gw1 - gw0) / hz)) postgres=$(((pg1 - pg0) / hz))" \
+    "all_busy=$(((user1 + nice1 + system1 - user0 - nice0 - system0) / hz)) idle=$(((idle1 - idle0) / hz))"
+
+if [ "$RATE" != 0 ]; then
+    echo "direct:  $("$JAVA_HOME/bin/java" "$BENCH/FixedRate.java" rate http://127.0.0.1:18081/api/v6/images/text2img "$KEY" "$RATE" 15 5)"
+    for run in 1 2; do
+        echo "gateway: $("$JAVA_HOME/bin/java" "$BENCH/FixedRate.java" rate "$URL" "$KEY" "$RATE" 15 5)"
+    done
+fi
