@@ -104,9 +104,6 @@ class ImageProxy {
         if (idempotencyKey != null) {
             claimant = authenticator.authenticate(keyHash);
             MDC.put("tenant", claimant.tenantId());
-        }
-
-        if (idempotencyKey != null) {
             byte[] requestHash = JsonBodies.sha256((endpoint.path() + "\n" + new String(json.write(body), StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.UTF_8));
             Optional<IdempotencyStore.Replay> replay = idempotency.claim(claimant.tenantId(), idempotencyKey,

@@ -142,9 +142,9 @@ public class QuotaService {
                 return admitted;
             });
         }
-        Admitted admitted = row.orElseThrow(() -> new GatewayException(ErrorCode.INVALID_KEY, "Invalid API key."));
+        Admitted admitted = row.orElseThrow(QuotaService::invalidKey);
         if (admitted.suspended()) {
-            throw new GatewayException(ErrorCode.TENANT_SUSPENDED, "This tenant is suspended; ask the platform team.");
+            throw suspended();
         }
         Admission admission = request.by(admitted.tenantId(), admitted.keyId());
         if (!admitted.admitted()) {
@@ -196,9 +196,9 @@ public class QuotaService {
         Windows windows = Windows.at(now);
         String tenantId = admission.tenantId();
         State state = state(tenantId)
-            .orElseThrow(() -> new GatewayException(ErrorCode.INVALID_KEY, "Invalid API key."));
+            .orElseThrow(QuotaService::invalidKey);
         if (state.suspended()) {
-            return new GatewayException(ErrorCode.TENANT_SUSPENDED, "This tenant is suspended; ask the platform team.");
+            return suspended();
         }
         if (state.budget() != null
                 && state.spentIn(windows).add(state.reserved()).add(admission.price()).compareTo(state.budget()) > 0) {
@@ -228,6 +228,14 @@ public class QuotaService {
                 rs.getBigDecimal("reserved_usd"), rs.getInt("in_flight"), rs.getObject("day", LocalDate.class),
                 rs.getInt("day_calls"), rs.getObject("minute", OffsetDateTime.class), rs.getInt("minute_calls")))
             .optional();
+    }
+
+    private static GatewayException invalidKey() {
+        return new GatewayException(ErrorCode.INVALID_KEY, "Invalid API key.");
+    }
+
+    private static GatewayException suspended() {
+        return new GatewayException(ErrorCode.TENANT_SUSPENDED, "This tenant is suspended; ask the platform team.");
     }
 
     private static Duration roundUp(Duration duration) {
