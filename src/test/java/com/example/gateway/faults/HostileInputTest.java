@@ -215,6 +215,8 @@ class HostileInputTest extends GatewayIntegrationTest {
                         t -> t.raw(RawHttp.post("/api/v6/images/fetch/../../../../admin/tenants", t.auth(), "{}"))),
                 refused("path above the root", 400, "invalid_request",
                         t -> t.raw(RawHttp.post("/../../etc/passwd", t.auth(), "{}"))),
+                refused("a tenant key pasted into a path with dot segments", 404, "not_found",
+                        t -> t.raw(RawHttp.post("/api/v6/images/fetch/../" + t.other.key(), t.auth(), "{}"))),
                 refused("fetch id with an encoded NUL", 400, "invalid_request",
                         t -> t.fetch("/api/v6/images/fetch/1%00", "{}")),
                 refused("request_id '1; DROP TABLE tenant'", 404, "not_found",
