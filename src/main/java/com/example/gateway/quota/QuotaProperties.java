@@ -16,9 +16,13 @@ import org.springframework.validation.annotation.Validated;
  * forwarded, so giving up means it goes unrecorded until the sweeper marks it abandoned
  * @param upstreamMaxInFlight optional cap on calls in flight to ModelsLab for the whole account, across all replicas
  * (ModelsLab refuses more than 5 to 15 queued requests per account, by plan); off when unset
+ * @param admissionThreads platform threads that run admission statements (see {@link AdmissionThreads}); keep it below
+ * the connection pool's size, which settlements and reports share
+ * @param admissionWait how long a call waits for an admission thread before it is answered 503 {@code unavailable}
  */
 @Validated
 @ConfigurationProperties("gateway.quota")
 record QuotaProperties(@DefaultValue("10m") Duration sweepAfter, @DefaultValue("30s") Duration sweepInterval,
-        @DefaultValue("30s") Duration settleRetryFor, @Positive Integer upstreamMaxInFlight) {
+        @DefaultValue("30s") Duration settleRetryFor, @Positive Integer upstreamMaxInFlight,
+        @DefaultValue("16") @Positive int admissionThreads, @DefaultValue("5s") Duration admissionWait) {
 }

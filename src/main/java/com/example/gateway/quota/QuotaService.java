@@ -91,9 +91,11 @@ public class QuotaService {
     private final Integer upstreamMaxInFlight;
     private final TransactionTemplate transactions;
     private final SettlementWriter settlements;
+    private final AdmissionThreads admissionThreads;
 
     QuotaService(JdbcClient jdbc, Clock clock, QuotaProperties properties, DataSource dataSource,
-            SettlementWriter settlements) {
+            SettlementWriter settlements, AdmissionThreads admissionThreads) {
+        this.admissionThreads = admissionThreads;
         this.jdbc = jdbc;
         this.clock = clock;
         this.upstreamMaxInFlight = properties.upstreamMaxInFlight();
@@ -123,26 +125,8 @@ public class QuotaService {
     public Reservation reserve(byte[] keyHash, AdmissionRequest request) {
         Instant now = clock.instant();
         Windows windows = Windows.at(now);
-        Optional<Admitted> row;
-        if (upstreamMaxInFlight == null) {
-            // One autocommit statement: the tenant's row is locked only while PostgreSQL runs it, never while a busy
-            // client thread is between two round trips.
-            row = reserveStatement(keyHash, request, false, now, windows);
-        }
-        else {
-            // Tenant and account slot in one transaction: a call refused by either holds neither.
-            row = transactions.execute(tx -> {
-                Optional<Admitted> admitted = reserveStatement(keyHash, request, true, now, windows);
-                if (admitted.isPresent() && admitted.get().admitted()
-                        && jdbc.sql(TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
-                    throw new AdmissionRefused(admitted.get().tenantId(), ErrorCode.UPSTREAM_RATE_LIMITED,
-                            "The ModelsLab account is at its limit of queued requests; retry shortly.",
-                            Duration.ofSeconds(1));
-                }
-                return admitted;
-            });
-        }
-        Admitted admitted = row.orElseThrow(QuotaService::invalidKey);
+        Admitted admitted = admissionThreads.run(() -> admit(keyHash, request, now, windows))
+            .orElseThrow(QuotaService::invalidKey);
         if (admitted.suspended()) {
             throw suspended();
         }
@@ -151,6 +135,26 @@ public class QuotaService {
             throw rejection(admission, now);
         }
         return new Reservation(admission, now, windows.month());
+    }
+
+    /** The admission statement (with the account-wide slot when that cap is on); runs on an admission thread. */
+    private Optional<Admitted> admit(byte[] keyHash, AdmissionRequest request, Instant now, Windows windows) {
+        if (upstreamMaxInFlight == null) {
+            // One autocommit statement: the tenant's row is locked only while PostgreSQL runs it, never while a busy
+            // client thread is between two round trips.
+            return reserveStatement(keyHash, request, false, now, windows);
+        }
+        // Tenant and account slot in one transaction: a call refused by either holds neither.
+        return transactions.execute(tx -> {
+            Optional<Admitted> admitted = reserveStatement(keyHash, request, true, now, windows);
+            if (admitted.isPresent() && admitted.get().admitted()
+                    && jdbc.sql(TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
+                throw new AdmissionRefused(admitted.get().tenantId(), ErrorCode.UPSTREAM_RATE_LIMITED,
+                        "The ModelsLab account is at its limit of queued requests; retry shortly.",
+                        Duration.ofSeconds(1));
+            }
+            return admitted;
+        });
     }
 
     private Optional<Admitted> reserveStatement(byte[] keyHash, AdmissionRequest request, boolean holdsSlot,
