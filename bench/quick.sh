@@ -4,7 +4,8 @@
 #   bench/quick.sh                         # the jar in target/
 #   JAR=/path/other.jar bench/quick.sh     # another build, e.g. of an older commit
 # Knobs: WARM (seconds of wrk first, 90), D (measured wrk seconds, 15), RATE (req/s for the fixed-rate runs, 300; 0 skips),
-# ASYNC_PROFILER (path of libasyncProfiler.so: CPU profile of the measured wrk run, collapsed stacks in bench/out/).
+# ASYNC_PROFILER (path of libasyncProfiler.so: CPU profile of the measured wrk run, collapsed stacks in bench/out/),
+# JAVA_OPTS (JVM flags for the gateway, e.g. "-XX:+UseZGC"), PG_OPTS (extra postgres -c settings).
 # Run as root on Debian, alone on the machine; ports 18080/18081 and one free port for PostgreSQL.
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -35,7 +36,7 @@ PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0));
 install -d -o postgres -g postgres -m 700 "$PGDATA"
 runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -U gateway --auth=trust -E UTF8 --locale=C >/dev/null
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
-    -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+    -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c max_connections=300 ${PG_OPTS:-}" start >/dev/null
 
 SUCCESS='{"status":"success","generationTime":0.65,"id":81443063,"output":["https://x/y.png"],"meta":{}}'
 mkdir -p "$TMP/nginx"
@@ -59,7 +60,7 @@ NGINX
 nginx -c "$TMP/nginx/nginx.conf" &
 PIDS+=($!)
 
-"$JAVA_HOME/bin/java" -jar "$JAR" --server.port=18080 --modelslab.base-url=http://127.0.0.1:18081 \
+"$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar "$JAR" --server.port=18080 --modelslab.base-url=http://127.0.0.1:18081 \
     --modelslab.api-key=bench-shared-key --gateway.admin-token=bench-admin \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" --spring.datasource.username=gateway \
     --logging.level.root=WARN >"$TMP/gateway.log" 2>&1 &
@@ -97,6 +98,10 @@ echo "cpu seconds during the measured run: gateway=$(((gw1 - gw0) / hz)) postgre
 if [ "$RATE" != 0 ]; then
     echo "direct:  $("$JAVA_HOME/bin/java" "$BENCH/FixedRate.java" rate http://127.0.0.1:18081/api/v6/images/text2img "$KEY" "$RATE" 15 5)"
     for run in 1 2; do
+        curl -s http://127.0.0.1:18080/actuator/prometheus >"$TMP/metrics.before"
         echo "gateway: $("$JAVA_HOME/bin/java" "$BENCH/FixedRate.java" rate "$URL" "$KEY" "$RATE" 15 5)"
+        curl -s http://127.0.0.1:18080/actuator/prometheus >"$TMP/metrics.after"
+        echo "  as the gateway measured it (its histograms, this run incl. its 5 s warm-up):" \
+            "$(python3 "$BENCH/histogram-delta.py" "$TMP/metrics.before" "$TMP/metrics.after")"
     done
 fi

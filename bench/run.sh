@@ -243,6 +243,17 @@ PG_LOAD="load_before=${before// /,} load_after=${after// /,}"
 log "pgbench: tps=$PG_TPS latency_avg_ms=$PG_LAT $PG_LOAD"
 "${PSQL[@]}" -c "SELECT 'in_flight=' || in_flight || ' reserved_usd=' || reserved_usd FROM quota_state WHERE tenant_id='bench'" \
     >"$OUT/quota-after-pgbench.txt"
+# The same SQL alone at the fixed rate of phase 2: how long PostgreSQL itself takes per call at that rate, one statement
+# after the other as a call needs them (no gateway, no JVM). Per-transaction log for the percentiles.
+PGBENCH_RATE=("$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U gateway -n -M prepared -c 4 -j 1 -R "$RATE" -T "$RATE_SECONDS"
+    -r --log --log-prefix="$TMP/pgbench-rate" -D "keyhash=$KEYHASH" -D price=0.0047 -D "month=$MONTH" -D "day=$DAY"
+    -D "minute=$MINUTE" -D "now=$NOW" -f "$BENCH/per-call.sql" postgres)
+"${PGBENCH_RATE[@]}" >"$OUT/pgbench-rate.txt" 2>&1
+# log lines: client transaction latency_us script epoch epoch_us lag_us; latency counts from the scheduled start
+PG_RATE_PCT=$(cat "$TMP"/pgbench-rate.* | awk '{print $3 / 1000}' | sort -n | awk '{v[NR] = $1}
+    END { printf "p50=%.3f p90=%.3f p99=%.3f", v[int(NR * .5)], v[int(NR * .9)], v[int(NR * .99)] }')
+PG_RATE_STATEMENTS=$(sed -n '/statement latencies/,$p' "$OUT/pgbench-rate.txt" | tail -n +2 | awk '{printf "%s%s ms", (NR > 1 ? ", " : ""), $1}')
+log "pgbench at $RATE/s: $PG_RATE_PCT (statements: $PG_RATE_STATEMENTS)"
 
 # --- 4. 5,000 in flight against a slow fake ------------------------------------------------------------------------
 "$JAVA" "$BENCH/SlowUpstream.java" "$SLOW_PORT" "$SLOW_MS" >"$OUT/slow-upstream.log" 2>&1 &
@@ -367,6 +378,10 @@ $(rate_row gateway)
 
 Gateway added latency (gateway percentile minus direct percentile; a difference of percentiles, not a percentile of
 differences): **p50 $ADD_P50 ms, p99 $ADD_P99 ms** (from send: p50 $ADD_SENT_P50 ms, p99 $ADD_SENT_P99 ms).
+
+The per-call SQL alone at the same rate, without the gateway (PostgreSQL's own share of a call):
+\`${PGBENCH_RATE[*]}\` (4 clients, each call's three statements one after the other, latency from the scheduled
+start): **$PG_RATE_PCT ms** per call; RESERVE, RECORD (durable), APPLY took $PG_RATE_STATEMENTS on average.
 
 ## 4. $BURST calls in flight at once
 
