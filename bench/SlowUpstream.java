@@ -16,6 +16,10 @@ public class SlowUpstream {
         .getBytes(StandardCharsets.UTF_8);
 
     public static void main(String[] args) throws Exception {
+        // The JDK server keeps at most 200 idle connections (and none idle over 30 s) and closes the rest; nginx in front
+        // keeps up to 1,024 and would send a call down one just closed, answering 502 "upstream prematurely closed".
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "20000");
+        System.setProperty("sun.net.httpserver.idleInterval", "600");
         int port = Integer.parseInt(args[0]);
         long delay = Long.parseLong(args[1]);
         AtomicInteger inFlight = new AtomicInteger();

@@ -284,6 +284,10 @@ sampler() {
     done
 }
 curl -s "http://127.0.0.1:$SLOW_PORT/stats" >/dev/null
+# What each call of the burst got: the gateway's own counters by HTTP status and by ledger outcome, before and after.
+outcomes() { curl -s "http://127.0.0.1:$GW_PORT/actuator/prometheus" \
+    | grep -E '^(gateway_calls_total|gateway_quota_rejections_total|http_server_requests_seconds_count\{.*text2img)' || true; }
+outcomes >"$TMP/outcomes-before.txt"
 before=$(load)
 sampler &
 SAMPLER=$!
@@ -305,6 +309,11 @@ grep '^RESULT' "$OUT/burst-wrk.txt" | awk '{ e = 0; for (i = 2; i <= NF; i++) if
 kill "$SAMPLER" 2>/dev/null || true
 after=$(load)
 SLOW_STATS=$(curl -s "http://127.0.0.1:$SLOW_PORT/stats")
+sleep $((SLOW_MS / 1000 + 3))  # the calls still in flight when wrk stopped finish before the counters are read
+outcomes >"$TMP/outcomes-after.txt"
+awk 'NR == FNR { before[$1] = $2; next } { d = $2 - before[$1]; if (d > 0) printf "%d %s\n", d, $1 }' \
+    "$TMP/outcomes-before.txt" "$TMP/outcomes-after.txt" | sed 's/application="modelslab-gateway",//' >"$OUT/burst-outcomes.txt"
+cp "$TMP/nginx-upstream/error.log" "$OUT/burst-nginx-error.log" 2>/dev/null || true
 BURST_LOAD="load_before=${before// /,} load_after=${after// /,}"
 PEAK_HEAP=$(sed -n 's/.*heap_used_mib=\([0-9]*\).*/\1/p' "$OUT/burst-samples.txt" | sort -n | tail -1)
 PEAK_RSS=$(sed -n 's/.*rss_mib=\([0-9]*\).*/\1/p' "$OUT/burst-samples.txt" | sort -n | tail -1)
@@ -399,6 +408,13 @@ once for several rounds of $SLOW_MS ms), sampling
 - gateway heap used, peak of samples (includes garbage): **$PEAK_HEAP MiB**; RSS peak **$PEAK_RSS MiB**
 - $(cat "$OUT/burst-live.txt" 2>/dev/null || echo "no live-heap sample")
 - $BURST_LOAD; WARN/ERROR lines in the gateway log over the whole run: $ERRS_IN_LOG
+- what the gateway answered during the burst and the calls still in flight when wrk stopped (its counters, after minus
+  before; \`http_server_requests\` by status, \`gateway_calls_total\` by ledger outcome); the fake ModelsLab nginx's error log (whole run) is
+  \`bench/out/burst-nginx-error.log\` ($(grep -c . "$OUT/burst-nginx-error.log" 2>/dev/null || echo 0) lines):
+
+\`\`\`
+$(cat "$OUT/burst-outcomes.txt")
+\`\`\`
 
 ## 5. Against the targets
 
