@@ -274,7 +274,14 @@ sampler() {
         local stats inflight
         stats=$(curl -s "http://127.0.0.1:$SLOW_PORT/stats")
         inflight=$(echo " $stats" | field in_flight)
-        echo "t=$((SECONDS - start)) heap_used_mib=$(heap_used_mib) rss_mib=$(rss_mib) $stats" >>"$OUT/burst-samples.txt"
+        # client connections open to the gateway (each with a call outstanding, bar the instant between an answer and
+        # the next call), and the gateway's own count of calls forwarded and not yet settled
+        local conns gw_inflight
+        conns=$(ss -Htn state established "( sport = :$GW_PORT )" | wc -l)
+        gw_inflight=$(curl -s "http://127.0.0.1:$GW_PORT/actuator/prometheus" \
+            | sed -n 's/^gateway_inflight_calls{[^}]*} \([0-9]*\).*/\1/p')
+        echo "t=$((SECONDS - start)) heap_used_mib=$(heap_used_mib) rss_mib=$(rss_mib) client_connections=$conns" \
+            "gateway_inflight=${gw_inflight:-?} $stats" >>"$OUT/burst-samples.txt"
         if [ "$live_done" = 0 ] && { [ "${inflight:-0}" -ge $((BURST * 99 / 100)) ] || [ $((SECONDS - start)) -ge 8 ]; }; then
             "$JCMD" "$GW_PID" GC.run >/dev/null 2>&1
             echo "after GC.run with in_flight=$inflight: live_heap_mib=$(heap_used_mib) rss_mib=$(rss_mib)" >"$OUT/burst-live.txt"
@@ -317,6 +324,8 @@ cp "$TMP/nginx-upstream/error.log" "$OUT/burst-nginx-error.log" 2>/dev/null || t
 BURST_LOAD="load_before=${before// /,} load_after=${after// /,}"
 PEAK_HEAP=$(sed -n 's/.*heap_used_mib=\([0-9]*\).*/\1/p' "$OUT/burst-samples.txt" | sort -n | tail -1)
 PEAK_RSS=$(sed -n 's/.*rss_mib=\([0-9]*\).*/\1/p' "$OUT/burst-samples.txt" | sort -n | tail -1)
+PEAK_CONNS=$(sed -n 's/.*client_connections=\([0-9]*\).*/\1/p' "$OUT/burst-samples.txt" | sort -n | tail -1)
+PEAK_GW_INFLIGHT=$(sed -n 's/.*gateway_inflight=\([0-9]*\).*/\1/p' "$OUT/burst-samples.txt" | sort -n | tail -1)
 log "burst: $(cat "$OUT/burst.txt") upstream: $SLOW_STATS peak_heap_used_mib=$PEAK_HEAP peak_rss_mib=$PEAK_RSS $(cat "$OUT/burst-live.txt" 2>/dev/null) $BURST_LOAD"
 ERRS_IN_LOG=$(grep -c -E 'ERROR|WARN' "$OUT/gateway.log" || true)
 
@@ -405,6 +414,9 @@ once for several rounds of $SLOW_MS ms), sampling
 
 - client: \`$(cat "$OUT/burst.txt")\`
 - upstream: \`$SLOW_STATS\`
+- peaks of the 0.5 s samples (\`bench/out/burst-samples.txt\`): $PEAK_CONNS client connections open to the gateway
+  (\`ss\`), $PEAK_GW_INFLIGHT calls forwarded and not yet settled (\`gateway_inflight_calls\`),
+  $(echo " $SLOW_STATS" | field max_in_flight) at the upstream at once (its own count)
 - gateway heap used, peak of samples (includes garbage): **$PEAK_HEAP MiB**; RSS peak **$PEAK_RSS MiB**
 - $(cat "$OUT/burst-live.txt" 2>/dev/null || echo "no live-heap sample")
 - $BURST_LOAD; WARN/ERROR lines in the gateway log over the whole run: $ERRS_IN_LOG
@@ -424,7 +436,7 @@ $(cat "$OUT/burst-outcomes.txt")
 | ≥ 70 % of min(nginx $NGINX_RPS, pgbench floor $PG_TPS) = $FLOOR | $(ratio "$GW_RPS" "$FLOOR") (of nginx: $(ratio "$GW_RPS" "$NGINX_RPS"), of pgbench: $(ratio "$GW_RPS" "$PG_TPS")) | $(awk -v a="$GW_RPS" -v b="$FLOOR" 'BEGIN { print (a >= 0.7 * b ? "met" : "MISSED: needs " sprintf("%.0f", 0.7 * b) " req/s") }') |
 | added latency p50 ≤ 1 ms at $RATE req/s | $ADD_P50 ms | $(awk -v a="$ADD_P50" 'BEGIN { print (a <= 1 ? "met" : "MISSED by " sprintf("%.3f", a - 1) " ms") }') |
 | added latency p99 ≤ 5 ms at $RATE req/s | $ADD_P99 ms | $(awk -v a="$ADD_P99" 'BEGIN { print (a <= 5 ? "met" : "MISSED by " sprintf("%.3f", a - 5) " ms") }') |
-| $BURST in flight, 0 errors | $(echo " $SLOW_STATS" | field max_in_flight) in flight at most (upstream count), $(r burst.txt errors) errors | $([ "$(r burst.txt errors)" = 0 ] && [ "$(echo " $SLOW_STATS" | field max_in_flight)" -ge "$BURST" ] && echo met || echo MISSED) |
+| $BURST in flight, 0 errors | $PEAK_CONNS client connections open at once, $(r burst.txt errors) errors; at most $PEAK_GW_INFLIGHT forwarded and not yet settled (gateway gauge), $(echo " $SLOW_STATS" | field max_in_flight) at the upstream | $([ "$(r burst.txt errors)" = 0 ] && [ "${PEAK_CONNS:-0}" -ge "$BURST" ] && echo "met (0 errors with all $BURST calls outstanding)" || echo MISSED) |
 | $BURST in flight, heap < 512 MiB | peak used $PEAK_HEAP MiB; $(sed -n 's/.*live_heap_mib=\([0-9]*\).*/live after GC \1 MiB/p' "$OUT/burst-live.txt" 2>/dev/null) | $(awk -v a="$PEAK_HEAP" 'BEGIN { print (a < 512 ? "met" : "peak used over 512 MiB (see live)") }') |
 
 ## 6. Gateway CPU profile during the gateway-profiled wrk run (JFR, settings=profile, 15 s)
