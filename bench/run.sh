@@ -422,7 +422,7 @@ once for several rounds of $SLOW_MS ms), sampling
 - $BURST_LOAD; WARN/ERROR lines in the gateway log over the whole run: $ERRS_IN_LOG
 - what the gateway answered during the burst and the calls still in flight when wrk stopped (its counters, after minus
   before; \`http_server_requests\` by status, \`gateway_calls_total\` by ledger outcome); the fake ModelsLab nginx's error log (whole run) is
-  \`bench/out/burst-nginx-error.log\` ($(grep -c . "$OUT/burst-nginx-error.log" 2>/dev/null || echo 0) lines):
+  \`bench/out/burst-nginx-error.log\` ($(cat "$OUT/burst-nginx-error.log" 2>/dev/null | grep -c . || true) lines):
 
 \`\`\`
 $(cat "$OUT/burst-outcomes.txt")
