@@ -24,8 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Admission and settlement. Admission checks every limit and reserves the call's exact price in one conditional
  * {@code UPDATE} on the tenant's quota row: PostgreSQL's row lock serialises concurrent admissions of one tenant,
- * whichever replica sends them, so together they can never overshoot. Settlement deletes the reservation, charges the
- * cost and writes the ledger row in one statement, so a charge never exists without its row.
+ * whichever replica sends them, so together they can never overshoot. The statement runs on an
+ * {@link AdmissionThreads admission thread}. Settlement first writes the call's ledger row durably, then moves the call
+ * from the reservations into the spending, so a charge never exists without its row (see {@link SettlementWriter}).
  */
 @Service
 public class QuotaService {
@@ -95,12 +96,12 @@ public class QuotaService {
 
     QuotaService(JdbcClient jdbc, Clock clock, QuotaProperties properties, DataSource dataSource,
             SettlementWriter settlements, AdmissionThreads admissionThreads) {
-        this.admissionThreads = admissionThreads;
         this.jdbc = jdbc;
         this.clock = clock;
         this.upstreamMaxInFlight = properties.upstreamMaxInFlight();
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.settlements = settlements;
+        this.admissionThreads = admissionThreads;
     }
 
     /** Creates the quota row of a new tenant; runs in the caller's transaction. */
