@@ -27,22 +27,7 @@ class LocalPostgresConfiguration {
 
     @Bean
     JdbcConnectionDetails localPostgresConnectionDetails(LocalPostgres postgres) {
-        return new JdbcConnectionDetails() {
-            @Override
-            public String getUsername() {
-                return postgres.username();
-            }
-
-            @Override
-            public String getPassword() {
-                return postgres.password();
-            }
-
-            @Override
-            public String getJdbcUrl() {
-                return postgres.jdbcUrl();
-            }
-        };
+        return new DatabaseAddress(postgres.jdbcUrl(), postgres.username(), postgres.password());
     }
 
     static class NoDatasourceUrl implements Condition {

@@ -1,5 +1,7 @@
 package com.example.gateway.support;
 
+import com.example.gateway.localdb.DatabaseAddress;
+
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -11,21 +13,6 @@ public class TestDatabaseConfiguration {
     @Bean
     JdbcConnectionDetails testDatabaseConnectionDetails() {
         TestDatabase database = TestDatabase.get();
-        return new JdbcConnectionDetails() {
-            @Override
-            public String getUsername() {
-                return database.username();
-            }
-
-            @Override
-            public String getPassword() {
-                return database.password();
-            }
-
-            @Override
-            public String getJdbcUrl() {
-                return database.jdbcUrl();
-            }
-        };
+        return new DatabaseAddress(database.jdbcUrl(), database.username(), database.password());
     }
 }
