@@ -4,6 +4,7 @@ import java.util.Map;
 
 import com.example.gateway.support.GatewayIntegrationTest;
 import org.apache.catalina.connector.Connector;
+import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,6 +26,11 @@ class TomcatBuffersTest extends GatewayIntegrationTest {
         assertThat(connector.getProtocolHandler().getDesiredBufferSize()).isEqualTo(2048);
         assertThat(connector.getProperty("socket.appReadBufSize")).hasToString("4096");
         assertThat(connector.getProperty("socket.appWriteBufSize")).hasToString("4096");
+        AbstractHttp11Protocol<?> http = (AbstractHttp11Protocol<?>) connector.getProtocolHandler();
+        assertThat(http.getMaxTrailerSize()).isEqualTo(1024);
+        assertThat(http.getMaxHttpResponseHeaderSize()).as("server.tomcat.max-http-response-header-size").isEqualTo(4096);
+        assertThat(http.getMaxHttpRequestHeaderSize()).as("headers up to 16 KiB reach the application")
+            .isEqualTo(17 * 1024);
     }
 
     @Test
