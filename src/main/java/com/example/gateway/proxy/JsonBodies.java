@@ -2,7 +2,6 @@ package com.example.gateway.proxy;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -47,7 +46,10 @@ class JsonBodies {
         this.maxBodySize = (int) properties.maxBodySize().toBytes();
     }
 
-    /** Reads the body, refusing more than the limit with 413 whatever else is wrong with it. */
+    /**
+     * Reads the body, refusing more than the limit with 413 whatever else is wrong with it, and a body that cannot be
+     * read (broken chunked encoding) with 400.
+     */
     byte[] read(long declaredLength, InputStream in) {
         if (declaredLength > maxBodySize) {
             throw tooLarge();
@@ -60,7 +62,8 @@ class JsonBodies {
             return body;
         }
         catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+            // The client's doing: a malformed chunk, an oversized trailer, a connection cut mid-body.
+            throw invalid("The request body could not be read: malformed chunked encoding or a trailer over 1 KiB.");
         }
     }
 

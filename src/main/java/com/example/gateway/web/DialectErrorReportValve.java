@@ -29,9 +29,9 @@ class DialectErrorReportValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
-        ErrorCode code = codeFor(status);
+        ErrorCode code = ContainerErrors.codeFor(status);
         String requestId = UUID.randomUUID().toString();
-        String body = JsonMapper.shared().writeValueAsString(ErrorBody.of(code, messageFor(code), requestId, null));
+        String body = JsonMapper.shared().writeValueAsString(ErrorBody.of(code, ContainerErrors.messageFor(code), requestId, null));
         try {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");
@@ -45,26 +45,5 @@ class DialectErrorReportValve extends ErrorReportValve {
         catch (IOException | IllegalStateException ex) {
             // The client is gone or the response cannot be written: there is nobody left to tell.
         }
-    }
-
-    private static ErrorCode codeFor(int status) {
-        return switch (status) {
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-            case 503 -> ErrorCode.UNAVAILABLE;
-            default -> status < 500 ? ErrorCode.INVALID_REQUEST : ErrorCode.INTERNAL_ERROR;
-        };
-    }
-
-    private static String messageFor(ErrorCode code) {
-        return switch (code) {
-            case NOT_FOUND -> "No such resource.";
-            case METHOD_NOT_ALLOWED -> "This method is not allowed on this resource.";
-            case PAYLOAD_TOO_LARGE -> "The request is too large.";
-            case UNAVAILABLE -> "The gateway is unavailable; retry later.";
-            case INVALID_REQUEST -> "The request is not well-formed HTTP and was refused.";
-            default -> "The gateway failed to process the request.";
-        };
     }
 }

@@ -68,6 +68,14 @@ class HostileInputTest extends GatewayIntegrationTest {
                         t -> t.raw("POST " + TEXT2IMG + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                                 + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n" + t.auth() + "\r\n"
                                 + Integer.toHexString(70_000) + "\r\n" + sized(70_000) + "\r\n0\r\n\r\n")),
+                accepted("chunked body with a trailer field", "a cat",
+                        t -> t.raw(t.chunked(CAT, "X-Checksum: abc\r\n"))),
+                refused("chunked body with a trailer over 1 KiB", 400, "invalid_request",
+                        t -> t.raw(t.chunked(CAT, "X-Pad: " + "p".repeat(2048) + "\r\n"))),
+                refused("chunk size that is not hexadecimal", 400, "invalid_request",
+                        t -> t.raw("POST " + TEXT2IMG + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n" + t.auth() + "\r\n"
+                                + "zz\r\n" + CAT + "\r\n0\r\n\r\n")),
                 invalid("empty body", "", null),
                 invalid("body of blanks", " \r\n\t ", null),
                 invalid("body null", "null", null),
@@ -329,6 +337,13 @@ class HostileInputTest extends GatewayIntegrationTest {
 
     private Response raw(byte[] request) {
         return RawHttp.exchange(port, request);
+    }
+
+    /** A text2img request with a chunked body, one chunk, and the given trailer fields. */
+    private String chunked(String body, String trailer) {
+        return "POST " + TEXT2IMG + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n" + auth() + "\r\n"
+                + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n" + trailer + "\r\n";
     }
 
     private String auth() {
