@@ -25,6 +25,13 @@ class TomcatBuffers implements WebServerFactoryCustomizer<TomcatWebServerFactory
      * with 400.
      */
     static final int MAX_TRAILER_BYTES = 1024;
+    /**
+     * Closed connections' channels kept for reuse; as many as the request processors Tomcat keeps
+     * ({@code server.tomcat.processor-cache}, 200). Tomcat's default keeps channels for 1/32 of the heap, thousands,
+     * and each still points at the last request processor it served with all of that processor's buffers: after a
+     * burst of 5,000 connections, 300 MiB stayed live with no connection open.
+     */
+    static final int CACHED_CHANNELS = 200;
 
     @Override
     public void customize(TomcatWebServerFactory factory) {
@@ -32,6 +39,7 @@ class TomcatBuffers implements WebServerFactoryCustomizer<TomcatWebServerFactory
         factory.addConnectorCustomizers(connector -> {
             connector.setProperty("socket.appReadBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
             connector.setProperty("socket.appWriteBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
+            connector.setProperty("socket.bufferPool", String.valueOf(CACHED_CHANNELS));
             ((AbstractHttp11Protocol<?>) connector.getProtocolHandler()).setMaxTrailerSize(MAX_TRAILER_BYTES);
         });
     }

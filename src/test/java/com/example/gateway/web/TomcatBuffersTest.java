@@ -26,6 +26,7 @@ class TomcatBuffersTest extends GatewayIntegrationTest {
         assertThat(connector.getProtocolHandler().getDesiredBufferSize()).isEqualTo(2048);
         assertThat(connector.getProperty("socket.appReadBufSize")).hasToString("4096");
         assertThat(connector.getProperty("socket.appWriteBufSize")).hasToString("4096");
+        assertThat(connector.getProperty("socket.bufferPool")).hasToString("200");
         AbstractHttp11Protocol<?> http = (AbstractHttp11Protocol<?>) connector.getProtocolHandler();
         assertThat(http.getMaxTrailerSize()).isEqualTo(1024);
         assertThat(http.getMaxHttpResponseHeaderSize()).as("server.tomcat.max-http-response-header-size").isEqualTo(4096);
