@@ -4,12 +4,12 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
 import org.springframework.http.MediaType;
@@ -23,17 +23,16 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Component
 public class ModelsLabClient {
 
-    private static final Logger log = LoggerFactory.getLogger(ModelsLabClient.class);
     private static final byte[] EMPTY = new byte[0];
 
     private final WebClient webClient;
     private final ModelsLabProperties properties;
-    private final Duration blockTimeout;
+    private final Duration maxDuration;
 
     ModelsLabClient(WebClient modelsLabWebClient, ModelsLabProperties properties) {
         this.webClient = modelsLabWebClient;
         this.properties = properties;
-        this.blockTimeout = properties.connectTimeout()
+        this.maxDuration = properties.connectTimeout()
             .plus(properties.pendingAcquireTimeout())
             .plus(properties.responseTimeout())
             .plusSeconds(5);
@@ -45,30 +44,24 @@ public class ModelsLabClient {
     }
 
     /**
-     * POSTs {@code body} to {@code uriTemplate} (relative to {@code MODELSLAB_BASE_URL}); blocks the calling (virtual)
-     * thread until the answer or a failure.
+     * POSTs {@code body} to {@code uriTemplate} (relative to {@code MODELSLAB_BASE_URL}). No thread waits for the
+     * answer: with thousands of calls at ModelsLab at once, none holds a thread or its stack.
+     * @return completes, on a Netty thread, with the answer or the failure; never exceptionally
      */
-    public UpstreamResult post(String uriTemplate, byte[] body, Object... uriVariables) {
+    public CompletableFuture<UpstreamResult> send(String uriTemplate, byte[] body, Object... uriVariables) {
         long start = System.nanoTime();
-        try {
-            return webClient.post()
-                .uri(uriTemplate, uriVariables)
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchangeToMono(response -> response.bodyToMono(byte[].class)
-                    .defaultIfEmpty(EMPTY)
-                    .map(bytes -> (UpstreamResult) new UpstreamResult.Answered(response.statusCode().value(), bytes,
-                            since(start))))
-                .block(blockTimeout);
-        }
-        catch (RuntimeException ex) {
-            UpstreamResult.Failure failure = classify(ex);
-            Throwable root = rootCause(ex);
-            log.warn("ModelsLab request to {} failed: {} ({}: {})", uriTemplate, failure, root.getClass().getSimpleName(),
-                    root.getMessage());
-            return new UpstreamResult.Failed(failure, since(start));
-        }
+        return webClient.post()
+            .uri(uriTemplate, uriVariables)
+            .contentType(MediaType.APPLICATION_JSON)
+            .accept(MediaType.APPLICATION_JSON)
+            .bodyValue(body)
+            .exchangeToMono(response -> response.bodyToMono(byte[].class)
+                .defaultIfEmpty(EMPTY)
+                .map(bytes -> (UpstreamResult) new UpstreamResult.Answered(response.statusCode().value(), bytes,
+                        since(start))))
+            .timeout(maxDuration)
+            .onErrorResume(ex -> Mono.just(new UpstreamResult.Failed(classify(ex), describe(ex), since(start))))
+            .toFuture();
     }
 
     private static UpstreamResult.Failure classify(Throwable ex) {
@@ -82,18 +75,16 @@ public class ModelsLabClient {
                 return UpstreamResult.Failure.TIMEOUT;
             }
         }
-        if (ex instanceof IllegalStateException && ex.getMessage() != null && ex.getMessage().startsWith("Timeout")) {
-            return UpstreamResult.Failure.TIMEOUT;
-        }
         return UpstreamResult.Failure.BROKEN;
     }
 
-    private static Throwable rootCause(Throwable ex) {
-        Throwable cause = ex;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
+    /** The root cause's class and message: what a log line needs to tell the failures apart. */
+    private static String describe(Throwable ex) {
+        Throwable root = ex;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        return cause;
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static Duration since(long start) {

@@ -12,8 +12,11 @@ public sealed interface UpstreamResult {
     record Answered(int status, byte[] body, Duration latency) implements UpstreamResult {
     }
 
-    /** No answer: see {@link Failure} for whether the request may have reached ModelsLab. */
-    record Failed(Failure failure, Duration latency) implements UpstreamResult {
+    /**
+     * No answer: see {@link Failure} for whether the request may have reached ModelsLab.
+     * @param cause what went wrong, for the log (the root exception's class and message; never a body)
+     */
+    record Failed(Failure failure, String cause, Duration latency) implements UpstreamResult {
     }
 
     enum Failure {

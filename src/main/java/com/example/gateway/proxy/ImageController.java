@@ -1,5 +1,7 @@
 package com.example.gateway.proxy;
 
+import java.util.concurrent.CompletableFuture;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -50,7 +52,7 @@ class ImageController {
                         description = "Images to generate, 1 to 4; priced per image")),
                 @SchemaProperty(name = "seed", schema = @Schema(type = "integer")),
                 @SchemaProperty(name = "webhook", schema = @Schema(type = "string", format = "uri")) }))
-    ResponseEntity<byte[]> text2img(HttpServletRequest request) {
+    CompletableFuture<ResponseEntity<byte[]>> text2img(HttpServletRequest request) {
         return proxy.generate(Endpoint.TEXT2IMG, request);
     }
 
@@ -61,7 +63,7 @@ class ImageController {
                 @SchemaProperty(name = "prompt", schema = @Schema(type = "string")),
                 @SchemaProperty(name = "init_image", schema = @Schema(type = "string", format = "uri")),
                 @SchemaProperty(name = "strength", schema = @Schema(type = "number", description = "0 to 1")) }))
-    ResponseEntity<byte[]> img2img(HttpServletRequest request) {
+    CompletableFuture<ResponseEntity<byte[]>> img2img(HttpServletRequest request) {
         return proxy.generate(Endpoint.IMG2IMG, request);
     }
 
@@ -72,7 +74,7 @@ class ImageController {
                 @SchemaProperty(name = "prompt", schema = @Schema(type = "string")),
                 @SchemaProperty(name = "init_image", schema = @Schema(type = "string", format = "uri")),
                 @SchemaProperty(name = "mask_image", schema = @Schema(type = "string", format = "uri")) }))
-    ResponseEntity<byte[]> inpaint(HttpServletRequest request) {
+    CompletableFuture<ResponseEntity<byte[]>> inpaint(HttpServletRequest request) {
         return proxy.generate(Endpoint.INPAINT, request);
     }
 
@@ -81,7 +83,7 @@ class ImageController {
     @RequestBody(description = "The tenant key, unless sent as Bearer.",
             content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
                 @SchemaProperty(name = "key", schema = @Schema(type = "string")) }))
-    ResponseEntity<byte[]> fetchById(@PathVariable String id, HttpServletRequest request) {
+    CompletableFuture<ResponseEntity<byte[]>> fetchById(@PathVariable String id, HttpServletRequest request) {
         return proxy.fetch(id, request);
     }
 
@@ -91,7 +93,7 @@ class ImageController {
             content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
                 @SchemaProperty(name = "key", schema = @Schema(type = "string")),
                 @SchemaProperty(name = "request_id", schema = @Schema(type = "integer")) }))
-    ResponseEntity<byte[]> fetch(HttpServletRequest request) {
+    CompletableFuture<ResponseEntity<byte[]>> fetch(HttpServletRequest request) {
         return proxy.fetch(null, request);
     }
 }

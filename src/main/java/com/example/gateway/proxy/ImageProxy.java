@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 import com.example.gateway.alert.BudgetAlertDispatcher;
@@ -15,6 +16,7 @@ import com.example.gateway.idempotency.IdempotencyStore;
 import com.example.gateway.ledger.CallLedger;
 import com.example.gateway.modelslab.ModelsLabClient;
 import com.example.gateway.modelslab.UpstreamResult;
+import com.example.gateway.quota.Admission;
 import com.example.gateway.quota.AdmissionRefused;
 import com.example.gateway.quota.AdmissionRequest;
 import com.example.gateway.quota.Balance;
@@ -45,7 +47,9 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * One call through the gateway: validate, authenticate, reserve, forward with the shared key, settle. Validation and
- * authentication come first so that a bad call reserves, forwards and charges nothing.
+ * authentication come first so that a bad call reserves, forwards and charges nothing. The request's thread does the
+ * first steps and is then let go: while ModelsLab works (seconds, at times minutes) the call holds no thread, and it
+ * is settled and answered on a fresh virtual thread (servlet asynchronous processing).
  */
 @Service
 class ImageProxy {
@@ -90,7 +94,7 @@ class ImageProxy {
         this.alerts = alerts;
     }
 
-    ResponseEntity<byte[]> generate(Endpoint endpoint, HttpServletRequest request) {
+    CompletableFuture<ResponseEntity<byte[]>> generate(Endpoint endpoint, HttpServletRequest request) {
         long started = System.nanoTime();
         UUID requestId = RequestIds.of(request);
         ObjectNode body = json.parseObject(readBody(request), false);
@@ -109,7 +113,7 @@ class ImageProxy {
             Optional<IdempotencyStore.Replay> replay = idempotency.claim(claimant.tenantId(), idempotencyKey,
                     requestHash, requestId);
             if (replay.isPresent()) {
-                return replay(replay.get(), claimant);
+                return CompletableFuture.completedFuture(replay(replay.get(), claimant));
             }
         }
 
@@ -130,64 +134,70 @@ class ImageProxy {
             }
             throw ex;
         }
-        Caller caller = new Caller(reservation.admission().tenantId(), reservation.admission().keyId());
-        MDC.put("tenant", caller.tenantId());
+        MDC.put("tenant", reservation.admission().tenantId());
+        URI gatewayBase = gatewayBase(request);
 
+        body.put("key", modelsLab.sharedKey());
+        if (!image.modelGiven()) {
+            body.put("model_id", image.modelId());
+        }
+        byte[] forwarded = json.write(body);
         metrics.callStarted();
+        return modelsLab.send(endpoint.upstreamUri(), forwarded)
+            .thenApplyAsync(result -> settle(reservation, result, gatewayBase, started),
+                    Continuations.onVirtualThreadWithLogContext())
+            .whenComplete((response, failure) -> metrics.callFinished());
+    }
+
+    /** Records the call and its cost durably, then answers the client; blocks, so never on a Netty thread. */
+    private ResponseEntity<byte[]> settle(Reservation reservation, UpstreamResult result, URI gatewayBase,
+            long startedNanos) {
+        Admission call = reservation.admission();
+        UUID requestId = call.requestId();
+        ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase, modelsLab.sharedKey());
+        BigDecimal cost = answer.outcome().charged() ? call.price() : BigDecimal.ZERO;
+        Settlement settlement = new Settlement(requestId, answer.outcome(), cost, answer.upstreamStatus(),
+                answer.status(), answer.upstreamId(), (int) result.latency().toMillis());
+        Runnable keepAnswer = call.idempotencyKey() == null ? null : () -> {
+            if (worthReplaying(answer.outcome())) {
+                idempotency.complete(call.tenantId(), call.idempotencyKey(), requestId, answer.status(), answer.body());
+            }
+            else {
+                idempotency.release(call.tenantId(), call.idempotencyKey(), requestId);
+            }
+        };
+        Balance balance;
         try {
-            body.put("key", modelsLab.sharedKey());
-            if (!image.modelGiven()) {
-                body.put("model_id", image.modelId());
-            }
-            UpstreamResult result = modelsLab.post(endpoint.upstreamUri(), json.write(body));
-            ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase(request), modelsLab.sharedKey());
-            BigDecimal cost = answer.outcome().charged() ? price : BigDecimal.ZERO;
-            Settlement settlement = new Settlement(requestId, answer.outcome(), cost, answer.upstreamStatus(),
-                    answer.status(), answer.upstreamId(), (int) result.latency().toMillis());
-            Runnable keepAnswer = idempotencyKey == null ? null : () -> {
-                if (worthReplaying(answer.outcome())) {
-                    idempotency.complete(caller.tenantId(), idempotencyKey, requestId, answer.status(), answer.body());
-                }
-                else {
-                    idempotency.release(caller.tenantId(), idempotencyKey, requestId);
-                }
-            };
-            Balance balance;
-            try {
-                balance = quotas.settle(reservation, settlement, keepAnswer);
-            }
-            catch (RuntimeException ex) {
-                log.error("Call forwarded but not recorded: {}", ex.getMessage());
-                throw new GatewayException(ErrorCode.UNAVAILABLE, "ModelsLab was called, but the gateway could not "
-                        + "record the call in its ledger, so it is not charged. Check before retrying.");
-            }
-            if (balance.alertRecorded()) {
-                alerts.wakeUp();
-            }
-            Duration total = Duration.ofNanos(System.nanoTime() - started);
-            metrics.settled(caller.tenantId(), image.modelId(), answer.outcome().dbValue(), cost);
-            metrics.upstreamLatency(endpoint.path(), result.latency());
-            metrics.addedLatency(endpoint.path(), total.minus(result.latency()));
-            // The tenant is already in the log context (MDC); adding it again here breaks structured logging.
-            log.atInfo()
-                .addKeyValue("model", image.modelId())
-                .addKeyValue("outcome", answer.outcome().dbValue())
-                .addKeyValue("costUsd", cost.toPlainString())
-                .addKeyValue("latencyMs", total.toMillis())
-                .addKeyValue("upstreamLatencyMs", result.latency().toMillis())
-                .log("{} call settled: {}", endpoint.path(), answer.outcome().dbValue());
-            return respond(answer.status(), answer.body(), cost, balance, answer.retryAfter());
+            balance = quotas.settle(reservation, settlement, keepAnswer);
         }
-        finally {
-            metrics.callFinished();
+        catch (RuntimeException ex) {
+            log.error("Call forwarded but not recorded: {}", ex.getMessage());
+            throw new GatewayException(ErrorCode.UNAVAILABLE, "ModelsLab was called, but the gateway could not "
+                    + "record the call in its ledger, so it is not charged. Check before retrying.");
         }
+        if (balance.alertRecorded()) {
+            alerts.wakeUp();
+        }
+        Duration total = Duration.ofNanos(System.nanoTime() - startedNanos);
+        metrics.settled(call.tenantId(), call.modelId(), answer.outcome().dbValue(), cost);
+        metrics.upstreamLatency(call.endpoint(), result.latency());
+        metrics.addedLatency(call.endpoint(), total.minus(result.latency()));
+        // The tenant is already in the log context (MDC); adding it again here breaks structured logging.
+        log.atInfo()
+            .addKeyValue("model", call.modelId())
+            .addKeyValue("outcome", answer.outcome().dbValue())
+            .addKeyValue("costUsd", cost.toPlainString())
+            .addKeyValue("latencyMs", total.toMillis())
+            .addKeyValue("upstreamLatencyMs", result.latency().toMillis())
+            .log("{} call settled: {}", call.endpoint(), answer.outcome().dbValue());
+        return respond(answer.status(), answer.body(), cost, balance, answer.retryAfter());
     }
 
     /**
      * Forwards a fetch of a queued generation, for the tenant whose call produced it only; never charged.
      * @param pathId the id from {@code /fetch/{id}}, or {@code null} for the body form ({@code request_id})
      */
-    ResponseEntity<byte[]> fetch(String pathId, HttpServletRequest request) {
+    CompletableFuture<ResponseEntity<byte[]>> fetch(String pathId, HttpServletRequest request) {
         UUID requestId = RequestIds.of(request);
         ObjectNode body = json.parseObject(readBody(request), true);
         Caller caller = authenticate(request, body);
@@ -195,13 +205,16 @@ class ImageProxy {
         if (id == null || !GENERATION_ID.matcher(id).matches() || !ledger.ownsGeneration(caller.tenantId(), id)) {
             throw new GatewayException(ErrorCode.NOT_FOUND, "No generation with this id was found for this tenant.");
         }
+        URI gatewayBase = gatewayBase(request);
         ObjectNode forwarded = json.parseObject(new byte[0], true).put("key", modelsLab.sharedKey());
-        UpstreamResult result = modelsLab.post("/api/v6/images/fetch/{id}", json.write(forwarded), id);
-        ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase(request), modelsLab.sharedKey());
-        metrics.fetched(caller.tenantId(), answer.outcome().dbValue());
-        metrics.upstreamLatency("fetch", result.latency());
-        Balance balance = currentBalance(caller);
-        return respond(answer.status(), answer.body(), BigDecimal.ZERO, balance, answer.retryAfter());
+        return modelsLab.send("/api/v6/images/fetch/{id}", json.write(forwarded), id)
+            .thenApplyAsync(result -> {
+                ClientAnswer answer = answers.answer(result, requestId.toString(), gatewayBase, modelsLab.sharedKey());
+                metrics.fetched(caller.tenantId(), answer.outcome().dbValue());
+                metrics.upstreamLatency("fetch", result.latency());
+                Balance balance = currentBalance(caller);
+                return respond(answer.status(), answer.body(), BigDecimal.ZERO, balance, answer.retryAfter());
+            }, Continuations.onVirtualThreadWithLogContext());
     }
 
     /**

@@ -51,13 +51,18 @@ class UpstreamAnswers {
 
     private ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase) {
         return switch (result) {
-            case UpstreamResult.Failed failed -> switch (failed.failure()) {
-                case TIMEOUT -> error(ErrorCode.UPSTREAM_TIMEOUT, CallOutcome.UPSTREAM_TIMEOUT, null, requestId,
-                        "ModelsLab did not answer in time; the call may still have been processed.", null);
-                case NOT_SENT, BROKEN -> error(ErrorCode.UPSTREAM_ERROR, CallOutcome.UPSTREAM_ERROR, null, requestId,
-                        "ModelsLab could not be reached or broke the connection.", null);
-            };
+            case UpstreamResult.Failed failed -> failed(failed, requestId);
             case UpstreamResult.Answered answered -> answered(answered, requestId, gatewayBase);
+        };
+    }
+
+    private ClientAnswer failed(UpstreamResult.Failed failed, String requestId) {
+        log.warn("ModelsLab request failed: {} ({})", failed.failure(), failed.cause());
+        return switch (failed.failure()) {
+            case TIMEOUT -> error(ErrorCode.UPSTREAM_TIMEOUT, CallOutcome.UPSTREAM_TIMEOUT, null, requestId,
+                    "ModelsLab did not answer in time; the call may still have been processed.", null);
+            case NOT_SENT, BROKEN -> error(ErrorCode.UPSTREAM_ERROR, CallOutcome.UPSTREAM_ERROR, null, requestId,
+                    "ModelsLab could not be reached or broke the connection.", null);
         };
     }
 
