@@ -335,7 +335,9 @@ class SettlementWriter {
             .query((rs, n) -> Balance.of(budget == null ? null
                     : budget.subtract(rs.getBigDecimal("spent")).subtract(rs.getBigDecimal("reserved_usd"))))
             .optional()
-            .orElse(Balance.of(null));
+            // No row: the call was already recorded (a retry after a lost commit acknowledgement), so nothing was
+            // charged now and the balance was not read.
+            .orElse(budget == null ? Balance.of(null) : Balance.UNKNOWN);
     }
 
     private record Pending(Reservation reservation, Settlement settlement, Runnable alsoInTransaction,

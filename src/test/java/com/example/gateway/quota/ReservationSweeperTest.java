@@ -83,4 +83,24 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
         assertThat(next.status()).isEqualTo(200);
         assertThat(next.header("X-Gateway-Budget-Remaining-USD")).isEqualTo("0");
     }
+
+    @Test
+    void aLateSettlementOfACallAlreadyRecordedChargesNothingMoreAndAnswersAnUnknownBalance() {
+        TestTenant tenant = tenant("1.00", null, null, null);
+        UUID call = UUID.randomUUID();
+        Reservation reservation = quotas.reserve(authenticator.keyHash(tenant.key(), null),
+                new AdmissionRequest(call, "octoflat", "text2img", 1, PRICE, null, null));
+        Settlement success = new Settlement(call, CallOutcome.SUCCESS, PRICE, 200, 200, "81443063", 650);
+        assertThat(quotas.settle(reservation, success, null).header()).isEqualTo("0.9953");
+
+        // The same settlement again, as after a commit whose acknowledgement was lost: the reservation is gone and
+        // the ledger row is there.
+        Balance again = quotas.settle(reservation, success, null);
+
+        assertThat(again.header()).as("not 'unlimited': the tenant has a budget").isEqualTo("unknown");
+        assertThat(ledgerRows(tenant.id())).isEqualTo(1);
+        assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE);
+        assertThat(jdbc.sql("SELECT month_spent_usd FROM quota_state WHERE tenant_id = ?").param(tenant.id())
+            .query(BigDecimal.class).single()).isEqualByComparingTo(PRICE);
+    }
 }
