@@ -3,7 +3,8 @@
 # phases). Warms the gateway up, measures wrk throughput and the CPU each process used, then latency at a fixed rate.
 #   bench/quick.sh                         # the jar in target/
 #   JAR=/path/other.jar bench/quick.sh     # another build, e.g. of an older commit
-# Knobs: WARM (seconds of wrk first, 90), D (measured wrk seconds, 15), RATE (req/s for the fixed-rate runs, 300; 0 skips),
+# Knobs: WARM (seconds of wrk first, 90), D (measured wrk seconds, 15), RATE (req/s for the fixed-rate latency runs, 300;
+# 0 skips), CPU_RATE (req/s of a 20 s fixed-rate run that measures CPU per call of the gateway and PostgreSQL, 400; 0 skips),
 # ASYNC_PROFILER (path of libasyncProfiler.so: CPU profile of the measured wrk run, collapsed stacks in bench/out/),
 # JAVA_OPTS (JVM flags for the gateway, e.g. "-XX:+UseZGC"), PG_OPTS (extra postgres -c settings).
 # Run as root on Debian, alone on the machine; ports 18080/18081 and one free port for PostgreSQL.
@@ -15,6 +16,7 @@ PG_BIN=/usr/lib/postgresql/15/bin
 WARM=${WARM:-90}
 D=${D:-15}
 RATE=${RATE:-300}
+CPU_RATE=${CPU_RATE:-400}
 JAR=${JAR:-$(ls "$ROOT"/target/modelslab-gateway-*.jar | grep -v original | head -1)}
 OUT=$BENCH/out
 mkdir -p "$OUT"
@@ -94,6 +96,18 @@ read -r _ user1 nice1 system1 idle1 _ </proc/stat
 hz=$(getconf CLK_TCK)
 echo "cpu seconds during the measured run: gateway=$(((gw1 - gw0) / hz)) postgres=$(((pg1 - pg0) / hz))" \
     "all_busy=$(((user1 + nice1 + system1 - user0 - nice0 - system0) / hz)) idle=$(((idle1 - idle0) / hz))"
+
+if [ "$CPU_RATE" != 0 ]; then
+    # CPU per call at a fixed offered rate: the same work for both builds of an A/B, so far less noisy than closed-loop
+    # throughput on a shared 2-core box.
+    gw0=$(ticks "$GW"); pg0=$(ticks $(postgres_pids))
+    result=$("$JAVA_HOME/bin/java" "$BENCH/FixedRate.java" rate "$URL" "$KEY" "$CPU_RATE" 20 0)
+    gw1=$(ticks "$GW"); pg1=$(ticks $(postgres_pids))
+    calls=$(echo " $result" | sed -n 's/.* requests=\([0-9]*\).*/\1/p')
+    echo "cpu per call at $CPU_RATE/s for 20 s: gateway=$(awk -v t=$((gw1 - gw0)) -v hz="$hz" -v n="$calls" \
+        'BEGIN { printf "%.3f", 1000 * t / hz / n }') ms postgres=$(awk -v t=$((pg1 - pg0)) -v hz="$hz" -v n="$calls" \
+        'BEGIN { printf "%.3f", 1000 * t / hz / n }') ms ($result)"
+fi
 
 if [ "$RATE" != 0 ]; then
     echo "direct:  $("$JAVA_HOME/bin/java" "$BENCH/FixedRate.java" rate http://127.0.0.1:18081/api/v6/images/text2img "$KEY" "$RATE" 15 5)"

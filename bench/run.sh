@@ -6,7 +6,7 @@
 # the summary is written to bench/RESULTS.md.
 # Knobs (environment): DURATION (wrk seconds, 20), WARMUP (seconds of wrk before measuring a freshly started gateway, 90),
 # THREADS (2), CONNECTIONS (64), RATE (300), RATE_SECONDS (20), BURST (5000 connections), BURST_SECONDS (20),
-# SLOW_MS (5000).
+# SLOW_MS (5000), JAVA_OPTS (JVM flags for the gateway, e.g. "-Xmx512m" to hold the burst within that heap; none by default).
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -139,7 +139,8 @@ curl -sf -XPOST "http://127.0.0.1:$PROXY_PORT/api/v6/images/text2img" -d '{}' | 
 GW_PID=
 start_gateway() { # base-url extra-args...
     local base=$1; shift
-    GW_CMD=("$JAVA" -jar "$JAR" --server.port=$GW_PORT --modelslab.base-url="$base"
+    # shellcheck disable=SC2206 # JAVA_OPTS is a list of flags
+    GW_CMD=("$JAVA" ${JAVA_OPTS:-} -jar "$JAR" --server.port=$GW_PORT --modelslab.base-url="$base"
         --modelslab.api-key=bench-shared-key --gateway.admin-token=$ADMIN
         --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" --spring.datasource.username=gateway
         --logging.level.root=WARN "$@")
@@ -362,8 +363,8 @@ $(cat "$OUT/env.txt")
 \`\`\`
 
 PostgreSQL 15 throwaway cluster in \`$TMP\` (on the root disk, not tmpfs), default durability:
-fsync on, synchronous_commit on, max_connections 300, max_wal_size 4GB, checkpoint_timeout 15min. Gateway: \`java -jar\` with default JVM flags (default heap
-= 1/4 of RAM), Hikari pool 20 (default), \`--logging.level.root=WARN\`.
+fsync on, synchronous_commit on, max_connections 300, max_wal_size 4GB, checkpoint_timeout 15min. Gateway: \`java ${JAVA_OPTS:-} -jar\` ($([ -n "${JAVA_OPTS:-}" ] && echo "JVM flags: ${JAVA_OPTS}" || echo "default JVM flags: heap
+up to 1/4 of RAM")), Hikari pool 20 (default), \`--logging.level.root=WARN\`.
 
 ## 1. Throughput, closed loop (wrk)
 
