@@ -5,11 +5,11 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
-import reactor.core.publisher.Mono;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
 import org.springframework.http.MediaType;
@@ -59,9 +59,11 @@ public class ModelsLabClient {
                 .defaultIfEmpty(EMPTY)
                 .map(bytes -> (UpstreamResult) new UpstreamResult.Answered(response.statusCode().value(), bytes,
                         since(start))))
-            .timeout(maxDuration)
-            .onErrorResume(ex -> Mono.just(new UpstreamResult.Failed(classify(ex), describe(ex), since(start))))
-            .toFuture();
+            .toFuture()
+            // A backstop only: WebClient's own connect, pool and response timeouts end every exchange before this.
+            // (Reactor's timeout operator would build a description string for every call.)
+            .orTimeout(maxDuration.toMillis(), TimeUnit.MILLISECONDS)
+            .exceptionally(ex -> new UpstreamResult.Failed(classify(ex), describe(ex), since(start)));
     }
 
     private static UpstreamResult.Failure classify(Throwable ex) {
