@@ -6,7 +6,13 @@ final class ContainerErrors {
     private ContainerErrors() {
     }
 
-    static ErrorCode codeFor(int status) {
+    /** The dialect's error body for {@code status}. */
+    static ErrorBody bodyFor(int status, String requestId) {
+        ErrorCode code = codeFor(status);
+        return ErrorBody.of(code, messageFor(code), requestId, null);
+    }
+
+    private static ErrorCode codeFor(int status) {
         return switch (status) {
             case 404 -> ErrorCode.NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
@@ -16,7 +22,7 @@ final class ContainerErrors {
         };
     }
 
-    static String messageFor(ErrorCode code) {
+    private static String messageFor(ErrorCode code) {
         return switch (code) {
             case NOT_FOUND -> "No such resource.";
             case METHOD_NOT_ALLOWED -> "This method is not allowed on this resource.";

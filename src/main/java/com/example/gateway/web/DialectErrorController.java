@@ -20,9 +20,8 @@ class DialectErrorController implements ErrorController {
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ErrorBody> error(HttpServletRequest request) {
         int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code : 500;
-        ErrorCode code = ContainerErrors.codeFor(status);
         return ResponseEntity.status(status)
             .contentType(MediaType.APPLICATION_JSON)
-            .body(ErrorBody.of(code, ContainerErrors.messageFor(code), RequestIds.of(request).toString(), null));
+            .body(ContainerErrors.bodyFor(status, RequestIds.of(request).toString()));
     }
 }

@@ -29,9 +29,8 @@ class DialectErrorReportValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
-        ErrorCode code = ContainerErrors.codeFor(status);
         String requestId = UUID.randomUUID().toString();
-        String body = JsonMapper.shared().writeValueAsString(ErrorBody.of(code, ContainerErrors.messageFor(code), requestId, null));
+        String body = JsonMapper.shared().writeValueAsString(ContainerErrors.bodyFor(status, requestId));
         try {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");
