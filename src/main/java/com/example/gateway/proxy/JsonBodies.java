@@ -63,7 +63,7 @@ class JsonBodies {
         }
         catch (IOException ex) {
             // The client's doing: a malformed chunk, an oversized trailer, a connection cut mid-body.
-            throw invalid("The request body could not be read: malformed chunked encoding or a trailer over 1 KiB.");
+            throw invalid("The request body could not be read: malformed chunked encoding or an oversized trailer.");
         }
     }
 

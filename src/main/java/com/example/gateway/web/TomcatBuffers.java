@@ -29,7 +29,7 @@ class TomcatBuffers implements WebServerFactoryCustomizer<TomcatWebServerFactory
      * Closed connections' channels kept for reuse; as many as the request processors Tomcat keeps
      * ({@code server.tomcat.processor-cache}, 200). Tomcat's default keeps channels for 1/32 of the heap, thousands,
      * and each still points at the last request processor it served with all of that processor's buffers: after a
-     * burst of 5,000 connections, 300 MiB stayed live with no connection open.
+     * burst of 5,000 connections, 388 MiB stayed live with no connection open (69 MiB with this cache).
      */
     static final int CACHED_CHANNELS = 200;
 
