@@ -212,7 +212,7 @@ class SettlementWriter {
             .thenComparing(p -> p.reservation().admission().requestId()));
         Map<Pending, Balance> settledWithoutReservation;
         try {
-            settledWithoutReservation = retrying(group.size(), () -> transactions.execute(tx -> record(group)));
+            settledWithoutReservation = record(group);
         }
         catch (RuntimeException ex) {
             if (group.size() > 1 && !DatabaseFailures.isTransient(ex)) {
@@ -248,24 +248,59 @@ class SettlementWriter {
         }
     }
 
-    /** The durable step, in the caller's transaction. @return the calls whose reservation was gone, settled anyway */
-    private Map<Pending, Balance> record(List<Pending> group) {
+    /**
+     * The durable step, retried over passing database failures. A group whose calls have no other work to commit with
+     * their rows is one autocommit batch: PostgreSQL runs a batch sent with one sync as one implicit transaction, so
+     * the rows commit together in one round trip, without the two of {@code BEGIN} and {@code COMMIT}. Otherwise the
+     * rows and that work share a transaction.
+     * @return the calls whose reservation was gone, settled anyway
+     */
+    private Map<Pending, Balance> record(List<Pending> group) throws InterruptedException {
         Instant now = clock.instant();
-        SqlParameterSource[] rows = group.stream()
-            .map(pending -> recordParameters(pending.settlement(), now))
-            .toArray(SqlParameterSource[]::new);
-        int[] inserted = batches.batchUpdate(RECORD, rows);
+        if (group.stream().anyMatch(pending -> pending.alsoInTransaction() != null)) {
+            return retrying(group.size(), () -> transactions.execute(tx -> {
+                int[] inserted = insertRows(group, now);
+                Map<Pending, Balance> withoutReservation = new HashMap<>();
+                for (int i = 0; i < group.size(); i++) {
+                    Pending pending = group.get(i);
+                    if (inserted[i] == 0) {
+                        withoutReservation.put(pending, settleUnreserved(pending.reservation(), pending.settlement(), now));
+                    }
+                    if (pending.alsoInTransaction() != null) {
+                        pending.alsoInTransaction().run();
+                    }
+                }
+                return withoutReservation;
+            }));
+        }
+        int[] inserted = retrying(group.size(), () -> insertRows(group, now));
+        // The rows are committed: from here on, a failure is that one call's, and nothing runs the batch again (its
+        // calls would all look unreserved).
         Map<Pending, Balance> withoutReservation = new HashMap<>();
         for (int i = 0; i < group.size(); i++) {
             Pending pending = group.get(i);
             if (inserted[i] == 0) {
-                withoutReservation.put(pending, settleUnreserved(pending.reservation(), pending.settlement(), now));
-            }
-            if (pending.alsoInTransaction() != null) {
-                pending.alsoInTransaction().run();
+                try {
+                    withoutReservation.put(pending,
+                            retrying(1, () -> settleUnreserved(pending.reservation(), pending.settlement(), now)));
+                }
+                catch (RuntimeException ex) {
+                    log.error("Could not settle call {}: {}", pending.reservation().admission().requestId(),
+                            ex.getMessage());
+                    pending.result().completeExceptionally(ex);
+                    // Settled (as failed) already; completing it again with the null balance changes nothing.
+                    withoutReservation.put(pending, null);
+                }
             }
         }
         return withoutReservation;
+    }
+
+    private int[] insertRows(List<Pending> group, Instant now) {
+        SqlParameterSource[] rows = group.stream()
+            .map(pending -> recordParameters(pending.settlement(), now))
+            .toArray(SqlParameterSource[]::new);
+        return batches.batchUpdate(RECORD, rows);
     }
 
     private static SqlParameterSource recordParameters(Settlement settlement, Instant now) {
