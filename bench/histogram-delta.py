@@ -10,6 +10,8 @@ from collections import defaultdict
 HISTOGRAMS = {
     "gateway_added_latency_seconds_bucket": "added",
     "gateway_upstream_latency_seconds_bucket": "upstream",
+    "gateway_admission_latency_seconds_bucket": "admission",
+    "gateway_settlement_latency_seconds_bucket": "settlement",
     "http_server_requests_seconds_bucket": "server",
 }
 DEBUG = re.compile(r'^gateway_debug_(\w+)_seconds_bucket$')

@@ -225,7 +225,14 @@ run_rate() { # name url
 }
 run_rate direct "http://127.0.0.1:$UP_PORT$URL_PATH"
 run_rate nginx "http://127.0.0.1:$PROXY_PORT$URL_PATH"
+curl -s "http://127.0.0.1:$GW_PORT/actuator/prometheus" >"$TMP/metrics.before"
 run_rate gateway "http://127.0.0.1:$GW_PORT$URL_PATH"
+curl -s "http://127.0.0.1:$GW_PORT/actuator/prometheus" >"$TMP/metrics.after"
+# Where the gateway's time goes at this rate, by its own histograms (its 5 s warm-up included): admission and
+# settlement are the parts spent on PostgreSQL, added is everything the gateway adds around the upstream call.
+python3 "$BENCH/histogram-delta.py" "$TMP/metrics.before" "$TMP/metrics.after" | tr ';' '\n' | sed 's/^ *//' \
+    >"$OUT/rate-gateway-phases.txt"
+log "rate gateway, its own histograms: $(paste -sd';' "$OUT/rate-gateway-phases.txt")"
 
 # --- 3. PostgreSQL floor: the gateway's per-call SQL with pgbench ---------------------------------------------------
 KEYHASH=$("${PSQL[@]}" -c "SELECT '\\x' || encode(key_hash, 'hex') FROM api_key WHERE tenant_id = 'bench' LIMIT 1")
@@ -404,6 +411,16 @@ $(rate_row gateway)
 
 Gateway added latency (gateway percentile minus direct percentile; a difference of percentiles, not a percentile of
 differences): **p50 $ADD_P50 ms, p99 $ADD_P99 ms** (from send: p50 $ADD_SENT_P50 ms, p99 $ADD_SENT_P99 ms).
+
+The gateway's own histograms over this run (\`/actuator/prometheus\` before and after, \`bench/histogram-delta.py\`;
+its 5 s warm-up included; bucket upper bounds, in ms): \`admission\` (authenticate, check the quotas, reserve: one
+statement) and \`settlement\` (the durable ledger row, then the charge) are its time in PostgreSQL, \`added\` is all it
+adds around the upstream call until the answer is built (not Tomcat's own reading and writing), \`server\` is Tomcat's
+view of the whole request:
+
+\`\`\`
+$(cat "$OUT/rate-gateway-phases.txt")
+\`\`\`
 
 The per-call SQL alone at the same rate, without the gateway (PostgreSQL's own share of a call):
 \`${PGBENCH_RATE[*]}\` (4 clients, each call's three statements one after the other, latency from the scheduled

@@ -74,6 +74,24 @@ class GatewayMetrics {
             .record(latency);
     }
 
+    /** Time to authenticate and admit a call in PostgreSQL, admitted or not, with the wait for an admission thread. */
+    void admissionLatency(Duration latency) {
+        Timer.builder("gateway.admission.latency")
+            .description("Time to authenticate and admit a call in PostgreSQL, admitted or not")
+            .publishPercentileHistogram()
+            .register(registry)
+            .record(latency);
+    }
+
+    /** Time to record a call and its cost durably and charge it, with the wait for a settlement writer. */
+    void settlementLatency(Duration latency) {
+        Timer.builder("gateway.settlement.latency")
+            .description("Time to record a call and its cost durably in PostgreSQL and charge it")
+            .publishPercentileHistogram()
+            .register(registry)
+            .record(latency);
+    }
+
     void addedLatency(String endpoint, Duration latency) {
         Timer.builder("gateway.added.latency")
             .description("Time the gateway added to a call on top of ModelsLab's")

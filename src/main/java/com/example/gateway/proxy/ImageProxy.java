@@ -121,6 +121,7 @@ class ImageProxy {
         AdmissionRequest admission = new AdmissionRequest(requestId, image.modelId(), endpoint.path(),
                 image.samples(), price, idempotencyKey, JsonBodies.sha256(image.prompt().getBytes(StandardCharsets.UTF_8)));
         Reservation reservation;
+        long admitting = System.nanoTime();
         try {
             reservation = quotas.reserve(keyHash, admission);
         }
@@ -133,6 +134,9 @@ class ImageProxy {
                 metrics.rejected(refused.tenantId(), refused.code().code());
             }
             throw ex;
+        }
+        finally {
+            metrics.admissionLatency(Duration.ofNanos(System.nanoTime() - admitting));
         }
         MDC.put("tenant", reservation.admission().tenantId());
         URI gatewayBase = gatewayBase(request);
@@ -167,6 +171,7 @@ class ImageProxy {
             }
         };
         Balance balance;
+        long settling = System.nanoTime();
         try {
             balance = quotas.settle(reservation, settlement, keepAnswer);
         }
@@ -174,6 +179,9 @@ class ImageProxy {
             log.error("Call forwarded but not recorded: {}", ex.getMessage());
             throw new GatewayException(ErrorCode.UNAVAILABLE, "ModelsLab was called, but the gateway could not "
                     + "record the call in its ledger, so it is not charged. Check before retrying.");
+        }
+        finally {
+            metrics.settlementLatency(Duration.ofNanos(System.nanoTime() - settling));
         }
         if (balance.alertRecorded()) {
             alerts.wakeUp();

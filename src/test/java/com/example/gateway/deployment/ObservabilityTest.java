@@ -24,7 +24,10 @@ class ObservabilityTest {
             "gateway_quota_rejections_total", "gateway_upstream_latency_seconds_bucket",
             "gateway_upstream_latency_seconds_count", "gateway_upstream_latency_seconds_sum",
             "gateway_added_latency_seconds_bucket", "gateway_added_latency_seconds_count",
-            "gateway_added_latency_seconds_sum", "gateway_inflight_calls", "gateway_reservations_swept_total",
+            "gateway_added_latency_seconds_sum", "gateway_admission_latency_seconds_bucket",
+            "gateway_admission_latency_seconds_count", "gateway_admission_latency_seconds_sum",
+            "gateway_settlement_latency_seconds_bucket", "gateway_settlement_latency_seconds_count",
+            "gateway_settlement_latency_seconds_sum", "gateway_inflight_calls", "gateway_reservations_swept_total",
             "http_server_requests_seconds_count", "http_server_requests_seconds_sum",
             "http_server_requests_seconds_bucket", "http_server_requests_seconds_max");
 
@@ -88,6 +91,13 @@ class ObservabilityTest {
             .anyMatch(expr -> expr.contains("gateway_reservations_swept_total"));
         for (String histogram : List.of("gateway_upstream_latency_seconds", "gateway_added_latency_seconds")) {
             for (String quantile : List.of("0.5", "0.95", "0.99")) {
+                assertThat(expressions).as("%s quantile of %s", quantile, histogram)
+                    .anyMatch(expr -> expr.startsWith("histogram_quantile(" + quantile + ",")
+                            && expr.contains(histogram + "_bucket"));
+            }
+        }
+        for (String histogram : List.of("gateway_admission_latency_seconds", "gateway_settlement_latency_seconds")) {
+            for (String quantile : List.of("0.5", "0.99")) {
                 assertThat(expressions).as("%s quantile of %s", quantile, histogram)
                     .anyMatch(expr -> expr.startsWith("histogram_quantile(" + quantile + ",")
                             && expr.contains(histogram + "_bucket"));

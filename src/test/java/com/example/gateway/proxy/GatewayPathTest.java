@@ -232,6 +232,8 @@ class GatewayPathTest extends GatewayIntegrationTest {
             .contains("gateway_cost_usd_total{")
             .contains("gateway_upstream_latency_seconds_bucket")
             .contains("gateway_added_latency_seconds_bucket")
+            .contains("gateway_admission_latency_seconds_bucket")
+            .contains("gateway_settlement_latency_seconds_bucket")
             .contains("gateway_inflight_calls")
             .doesNotContain(SHARED_KEY)
             .doesNotContain(tenant.key())
