@@ -5,7 +5,8 @@
 # Everything listens on 127.0.0.1 only and is stopped on exit. Raw output goes to bench/out/ (not committed);
 # the summary is written to bench/RESULTS.md.
 # Knobs (environment): DURATION (wrk seconds, 20), WARMUP (seconds of wrk before measuring a freshly started gateway, 90),
-# THREADS (2), CONNECTIONS (64), RATE (300), RATE_SECONDS (20), BURST (5000 connections), BURST_SECONDS (20),
+# THREADS (2), CONNECTIONS (64), RATE (300), RATE_SECONDS (20), SETTLE_SECONDS (idle after vacuuming, before the
+# fixed-rate runs, 15), BURST (5000 connections), BURST_SECONDS (20),
 # SLOW_MS (5000), JAVA_OPTS (JVM flags for the gateway, e.g. "-Xmx512m" to hold the burst within that heap; none by default).
 set -euo pipefail
 
@@ -22,6 +23,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 RATE=${RATE:-300}
 RATE_SECONDS=${RATE_SECONDS:-20}
+SETTLE_SECONDS=${SETTLE_SECONDS:-15}
 BURST_SECONDS=${BURST_SECONDS:-20}
 BURST=${BURST:-5000}
 SLOW_MS=${SLOW_MS:-5000}
@@ -215,6 +217,13 @@ GW_ROWS=$("${PSQL[@]}" -c "SELECT count(*) FROM call_ledger")
 log "ledger rows after the wrk runs: $GW_ROWS"
 
 # --- 2. fixed rate: added latency ----------------------------------------------------------------------------------
+# The wrk runs leave about 100,000 new ledger rows and as many dead reservation rows behind them, and autovacuum would
+# clean up after them during the latency runs below, on the same two cores and disk. Do that now, then let the box
+# settle, so that the runs below measure calls at this rate rather than the wake of the runs above.
+"${PSQL[@]}" -c "VACUUM (ANALYZE)"
+"${PSQL[@]}" -c "CHECKPOINT"
+sleep "$SETTLE_SECONDS"
+log "vacuumed, checkpointed and idle for ${SETTLE_SECONDS}s; load $(load)"
 run_rate() { # name url
     local before after
     before=$(load)
@@ -401,7 +410,9 @@ tps (= calls/s) **$PG_TPS**, latency average $PG_LAT ms, $PG_LOAD. State after: 
 
 \`java bench/FixedRate.java rate <url> <key> $RATE $RATE_SECONDS 5\` (open model: one request every 1/$RATE s on its own
 virtual thread, 5 s unrecorded warm-up, then $RATE_SECONDS s recorded; latency from the scheduled instant, i.e.
-corrected for coordinated omission; "sent" = from the actual send).
+corrected for coordinated omission; "sent" = from the actual send). Before these runs, \`VACUUM (ANALYZE)\` and
+\`CHECKPOINT\` clean up after the wrk runs (about 100,000 ledger rows and as many dead reservations, which autovacuum
+would otherwise process during them), then the box is left idle for ${SETTLE_SECONDS} s.
 
 | target | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | sent p50 / p99 ms | errors | load avg before → after |
 |---|---|---|---|---|---|---|---|---|---|
