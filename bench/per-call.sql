@@ -1,7 +1,8 @@
 -- The gateway's own per-call SQL, as the gateway runs it:
 --   1. QuotaService.RESERVE: authenticates the key and admits the call in one autocommit statement that commits
 --      without waiting for its WAL flush
---   2. SettlementWriter.RECORD, durable (autocommit here: the floor without the gateway's group commit)
+--   2. SettlementWriter.RECORD, durable: one call per commit here, the floor without the gateway's group commit (it
+--      commits the rows of all the calls waiting in one autocommit batch)
 --   3. SettlementWriter.APPLY for this one call, committed without waiting for its flush
 -- Run with -M prepared (pgjdbc server-prepares repeated statements) and these -D variables, set by bench/run.sh:
 --   keyhash (bytea as \x...), price, month, day, minute, now (the gateway's window values).
