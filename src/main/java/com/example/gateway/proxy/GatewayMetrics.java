@@ -19,10 +19,20 @@ class GatewayMetrics {
 
     private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Timer admission;
+    private final Timer settlement;
 
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
         registry.gauge("gateway.inflight.calls", inFlight);
+        this.admission = Timer.builder("gateway.admission.latency")
+            .description("Time to authenticate and admit a call in PostgreSQL, admitted or not")
+            .publishPercentileHistogram()
+            .register(registry);
+        this.settlement = Timer.builder("gateway.settlement.latency")
+            .description("Time to record a call and its cost durably in PostgreSQL and charge it")
+            .publishPercentileHistogram()
+            .register(registry);
     }
 
     void callStarted() {
@@ -76,20 +86,12 @@ class GatewayMetrics {
 
     /** Time to authenticate and admit a call in PostgreSQL, admitted or not, with the wait for an admission thread. */
     void admissionLatency(Duration latency) {
-        Timer.builder("gateway.admission.latency")
-            .description("Time to authenticate and admit a call in PostgreSQL, admitted or not")
-            .publishPercentileHistogram()
-            .register(registry)
-            .record(latency);
+        admission.record(latency);
     }
 
     /** Time to record a call and its cost durably and charge it, with the wait for a settlement writer. */
     void settlementLatency(Duration latency) {
-        Timer.builder("gateway.settlement.latency")
-            .description("Time to record a call and its cost durably in PostgreSQL and charge it")
-            .publishPercentileHistogram()
-            .register(registry)
-            .record(latency);
+        settlement.record(latency);
     }
 
     void addedLatency(String endpoint, Duration latency) {

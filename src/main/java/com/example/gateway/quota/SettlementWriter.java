@@ -258,20 +258,7 @@ class SettlementWriter {
     private Map<Pending, Balance> record(List<Pending> group) throws InterruptedException {
         Instant now = clock.instant();
         if (group.stream().anyMatch(pending -> pending.alsoInTransaction() != null)) {
-            return retrying(group.size(), () -> transactions.execute(tx -> {
-                int[] inserted = insertRows(group, now);
-                Map<Pending, Balance> withoutReservation = new HashMap<>();
-                for (int i = 0; i < group.size(); i++) {
-                    Pending pending = group.get(i);
-                    if (inserted[i] == 0) {
-                        withoutReservation.put(pending, settleUnreserved(pending.reservation(), pending.settlement(), now));
-                    }
-                    if (pending.alsoInTransaction() != null) {
-                        pending.alsoInTransaction().run();
-                    }
-                }
-                return withoutReservation;
-            }));
+            return retrying(group.size(), () -> transactions.execute(tx -> recordWithTheirWork(group, now)));
         }
         int[] inserted = retrying(group.size(), () -> insertRows(group, now));
         // The rows are committed: from here on, a failure is that one call's, and nothing runs the batch again (its
@@ -291,6 +278,22 @@ class SettlementWriter {
                     // Settled (as failed) already; completing it again with the null balance changes nothing.
                     withoutReservation.put(pending, null);
                 }
+            }
+        }
+        return withoutReservation;
+    }
+
+    /** The durable step with the work that must commit with it; in the caller's transaction. */
+    private Map<Pending, Balance> recordWithTheirWork(List<Pending> group, Instant now) {
+        int[] inserted = insertRows(group, now);
+        Map<Pending, Balance> withoutReservation = new HashMap<>();
+        for (int i = 0; i < group.size(); i++) {
+            Pending pending = group.get(i);
+            if (inserted[i] == 0) {
+                withoutReservation.put(pending, settleUnreserved(pending.reservation(), pending.settlement(), now));
+            }
+            if (pending.alsoInTransaction() != null) {
+                pending.alsoInTransaction().run();
             }
         }
         return withoutReservation;
