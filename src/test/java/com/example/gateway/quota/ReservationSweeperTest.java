@@ -1,8 +1,13 @@
 package com.example.gateway.quota;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.tenant.TenantAuthenticator;
@@ -26,13 +31,10 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
     @Test
     void releasesTheReservationOfACallWhoseReplicaDiedAndRecordsItUncharged() {
         TestTenant tenant = tenant("0.0094", null, null, 1);
-        UUID orphan = UUID.randomUUID();
         // A replica admitted this call and died before settling it.
-        quotas.reserve(authenticator.keyHash(tenant.key(), null),
-                new AdmissionRequest(orphan, "octoflat", "text2img", 1, PRICE, null, null));
+        UUID orphan = reserve(tenant).admission().requestId();
         assertThat(text2img(tenant.key(), "{\"prompt\":\"blocked\"}").code()).isEqualTo("too_many_concurrent");
-        jdbc.sql("UPDATE reservation SET created_at = created_at - interval '1 hour' WHERE request_id = ?")
-            .param(orphan).update();
+        ageReservation(orphan);
 
         int released = sweeper.sweep();
 
@@ -51,9 +53,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
     @Test
     void appliesACallThatWasRecordedButNeverAppliedToTheQuotaExactlyOnce() {
         TestTenant tenant = tenant("0.0094", null, null, 1);
-        UUID call = UUID.randomUUID();
-        quotas.reserve(authenticator.keyHash(tenant.key(), null),
-                new AdmissionRequest(call, "octoflat", "text2img", 1, PRICE, null, null));
+        UUID call = reserve(tenant).admission().requestId();
         // The replica wrote the call's ledger row (the durable step) and died before applying it to the quota row.
         jdbc.sql("""
                 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, outcome, upstream_status,
@@ -62,8 +62,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
                        created_at - interval '1 hour', now() - interval '1 minute'
                 FROM reservation WHERE request_id = ?
                 """).param(call).update();
-        jdbc.sql("UPDATE reservation SET created_at = created_at - interval '1 hour' WHERE request_id = ?")
-            .param(call).update();
+        ageReservation(call);
         assertThat(text2img(tenant.key(), "{\"prompt\":\"blocked\"}").code()).isEqualTo("too_many_concurrent");
 
         assertThat(sweeper.sweep()).isEqualTo(1);
@@ -87,9 +86,8 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
     @Test
     void aLateSettlementOfACallAlreadyRecordedChargesNothingMoreAndAnswersAnUnknownBalance() {
         TestTenant tenant = tenant("1.00", null, null, null);
-        UUID call = UUID.randomUUID();
-        Reservation reservation = quotas.reserve(authenticator.keyHash(tenant.key(), null),
-                new AdmissionRequest(call, "octoflat", "text2img", 1, PRICE, null, null));
+        Reservation reservation = reserve(tenant);
+        UUID call = reservation.admission().requestId();
         Settlement success = new Settlement(call, CallOutcome.SUCCESS, PRICE, 200, 200, "81443063", 650);
         assertThat(quotas.settle(reservation, success, null).header()).isEqualTo("0.9953");
 
@@ -102,5 +100,68 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
         assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE);
         assertThat(jdbc.sql("SELECT month_spent_usd FROM quota_state WHERE tenant_id = ?").param(tenant.id())
             .query(BigDecimal.class).single()).isEqualByComparingTo(PRICE);
+    }
+
+    /**
+     * Settlements that arrive together are written as one group; a group without idempotent answers is one autocommit
+     * batch, after which a call whose reservation was gone is settled on its own.
+     */
+    @Test
+    void callsSettledTogetherAreEachRecordedAndChargedOnceEvenWhenOneReservationWasReleased() throws Exception {
+        TestTenant tenant = tenant("1.00", null, null, null);
+        List<Reservation> calls = List.of(reserve(tenant), reserve(tenant), reserve(tenant), reserve(tenant));
+        // The sweeper takes the last call for one whose replica died: released, recorded as abandoned.
+        UUID late = calls.get(3).admission().requestId();
+        ageReservation(late);
+        assertThat(sweeper.sweep()).isGreaterThanOrEqualTo(1);
+
+        List<Balance> balances = settleAtOnce(calls);
+
+        assertThat(balances).extracting(Balance::header).doesNotContain("unknown", "unlimited");
+        assertThat(ledgerRows(tenant.id())).isEqualTo(4);
+        assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(4)));
+        assertThat(jdbc.sql("SELECT count(*) FROM call_ledger WHERE tenant_id = ? AND outcome = 'success'")
+            .param(tenant.id()).query(Long.class).single()).as("the abandoned row was settled").isEqualTo(4);
+        Map<String, Object> quota = jdbc.sql("SELECT month_spent_usd, reserved_usd, in_flight FROM quota_state "
+                + "WHERE tenant_id = ?").param(tenant.id()).query().singleRow();
+        assertThat((BigDecimal) quota.get("month_spent_usd")).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(4)));
+        assertThat((BigDecimal) quota.get("reserved_usd")).isEqualByComparingTo("0");
+        assertThat(quota.get("in_flight")).isEqualTo(0);
+        assertThat(reservations(tenant.id())).isZero();
+    }
+
+    private Reservation reserve(TestTenant tenant) {
+        return quotas.reserve(authenticator.keyHash(tenant.key(), null),
+                new AdmissionRequest(UUID.randomUUID(), "octoflat", "text2img", 1, PRICE, null, null));
+    }
+
+    /** Settles every call from its own thread, all released at once so that they meet in the writer's queue. */
+    private List<Balance> settleAtOnce(List<Reservation> calls) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService threads = Executors.newFixedThreadPool(calls.size())) {
+            List<Future<Balance>> settled = calls.stream().map(call -> threads.submit(() -> {
+                start.await();
+                UUID id = call.admission().requestId();
+                return quotas.settle(call, new Settlement(id, CallOutcome.SUCCESS, PRICE, 200, 200, "81443063", 650),
+                        null);
+            })).toList();
+            start.countDown();
+            return settled.stream().map(ReservationSweeperTest::get).toList();
+        }
+    }
+
+    private static Balance get(Future<Balance> future) {
+        try {
+            return future.get();
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Makes the call's reservation look like one whose replica died an hour ago, for the sweeper to take. */
+    private void ageReservation(UUID requestId) {
+        jdbc.sql("UPDATE reservation SET created_at = created_at - interval '1 hour' WHERE request_id = ?")
+            .param(requestId).update();
     }
 }
