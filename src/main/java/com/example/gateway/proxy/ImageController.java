@@ -1,6 +1,6 @@
 package com.example.gateway.proxy;
 
-import java.util.concurrent.CompletableFuture;
+import java.io.IOException;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -10,8 +10,8 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -31,9 +31,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ImageController {
 
     private final ImageProxy proxy;
+    private final AsyncAnswers answers;
 
-    ImageController(ImageProxy proxy) {
+    ImageController(ImageProxy proxy, AsyncAnswers answers) {
         this.proxy = proxy;
+        this.answers = answers;
     }
 
     @PostMapping("/text2img")
@@ -52,8 +54,8 @@ class ImageController {
                         description = "Images to generate, 1 to 4; priced per image")),
                 @SchemaProperty(name = "seed", schema = @Schema(type = "integer")),
                 @SchemaProperty(name = "webhook", schema = @Schema(type = "string", format = "uri")) }))
-    CompletableFuture<ResponseEntity<byte[]>> text2img(HttpServletRequest request) {
-        return proxy.generate(Endpoint.TEXT2IMG, request);
+    void text2img(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answers.answer(request, response, proxy.generate(Endpoint.TEXT2IMG, request));
     }
 
     @PostMapping("/img2img")
@@ -63,8 +65,8 @@ class ImageController {
                 @SchemaProperty(name = "prompt", schema = @Schema(type = "string")),
                 @SchemaProperty(name = "init_image", schema = @Schema(type = "string", format = "uri")),
                 @SchemaProperty(name = "strength", schema = @Schema(type = "number", description = "0 to 1")) }))
-    CompletableFuture<ResponseEntity<byte[]>> img2img(HttpServletRequest request) {
-        return proxy.generate(Endpoint.IMG2IMG, request);
+    void img2img(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answers.answer(request, response, proxy.generate(Endpoint.IMG2IMG, request));
     }
 
     @PostMapping("/inpaint")
@@ -74,8 +76,8 @@ class ImageController {
                 @SchemaProperty(name = "prompt", schema = @Schema(type = "string")),
                 @SchemaProperty(name = "init_image", schema = @Schema(type = "string", format = "uri")),
                 @SchemaProperty(name = "mask_image", schema = @Schema(type = "string", format = "uri")) }))
-    CompletableFuture<ResponseEntity<byte[]>> inpaint(HttpServletRequest request) {
-        return proxy.generate(Endpoint.INPAINT, request);
+    void inpaint(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answers.answer(request, response, proxy.generate(Endpoint.INPAINT, request));
     }
 
     @PostMapping("/fetch/{id}")
@@ -83,8 +85,9 @@ class ImageController {
     @RequestBody(description = "The tenant key, unless sent as Bearer.",
             content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
                 @SchemaProperty(name = "key", schema = @Schema(type = "string")) }))
-    CompletableFuture<ResponseEntity<byte[]>> fetchById(@PathVariable String id, HttpServletRequest request) {
-        return proxy.fetch(id, request);
+    void fetchById(@PathVariable String id, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        answers.answer(request, response, proxy.fetch(id, request));
     }
 
     @PostMapping("/fetch")
@@ -93,7 +96,7 @@ class ImageController {
             content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
                 @SchemaProperty(name = "key", schema = @Schema(type = "string")),
                 @SchemaProperty(name = "request_id", schema = @Schema(type = "integer")) }))
-    CompletableFuture<ResponseEntity<byte[]>> fetch(HttpServletRequest request) {
-        return proxy.fetch(null, request);
+    void fetch(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answers.answer(request, response, proxy.fetch(null, request));
     }
 }

@@ -3,18 +3,11 @@ package com.example.gateway.web;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
-
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -29,34 +22,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 class ApiErrorAdvice extends ResponseEntityExceptionHandler {
 
-    private static final Logger log = LoggerFactory.getLogger(ApiErrorAdvice.class);
-
-    @ExceptionHandler(GatewayException.class)
-    ResponseEntity<Object> gateway(GatewayException ex, HttpServletRequest request) {
-        return render(ex.code(), ex.getMessage(), ex.retryAfter() == null ? null : ex.retryAfter().toSeconds(), request);
-    }
-
-    @ExceptionHandler({ CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
-            DataAccessResourceFailureException.class })
-    ResponseEntity<Object> databaseDown(Exception ex, HttpServletRequest request) {
-        log.warn("Database unavailable: {}", ex.getClass().getSimpleName());
-        return render(ErrorCode.UNAVAILABLE, "The gateway's database is unavailable or overloaded; nothing was forwarded or charged.",
-                null, request);
-    }
-
-    @ExceptionHandler(DataAccessException.class)
-    ResponseEntity<Object> database(DataAccessException ex, HttpServletRequest request) {
-        if (DatabaseFailures.isConnectionFailure(ex)) {
-            return databaseDown(ex, request);
-        }
-        log.error("Database error", ex);
-        return render(ErrorCode.INTERNAL_ERROR, "The gateway failed to process the request.", null, request);
-    }
-
     @ExceptionHandler(Exception.class)
-    ResponseEntity<Object> unexpected(Exception ex, HttpServletRequest request) {
-        log.error("Unexpected error", ex);
-        return render(ErrorCode.INTERNAL_ERROR, "The gateway failed to process the request.", null, request);
+    ResponseEntity<ErrorBody> failure(Exception ex, HttpServletRequest request) {
+        return ErrorAnswers.of(ex, request);
     }
 
     @Override
@@ -66,8 +34,7 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
             .map(error -> "'" + error.getField() + "' " + error.getDefaultMessage())
             .sorted()
             .collect(Collectors.joining(", "));
-        return render(ErrorCode.INVALID_REQUEST, "Invalid field " + fields + ".", null,
-                ((ServletWebRequest) request).getRequest());
+        return render(ErrorCode.INVALID_REQUEST, "Invalid field " + fields + ".", request);
     }
 
     @Override
@@ -89,18 +56,13 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
             case INVALID_REQUEST -> "The request is malformed or has an invalid parameter.";
             default -> "The gateway failed to process the request.";
         };
-        HttpServletRequest servletRequest = ((ServletWebRequest) request).getRequest();
-        ResponseEntity<Object> rendered = render(code, message, null, servletRequest);
         return ResponseEntity.status(statusCode).headers(headers).contentType(MediaType.APPLICATION_JSON)
-            .body(rendered.getBody());
+            .body(render(code, message, request).getBody());
     }
 
-    private static ResponseEntity<Object> render(ErrorCode code, String message, Long retryAfterSeconds,
-            HttpServletRequest request) {
-        ResponseEntity.BodyBuilder builder = ResponseEntity.status(code.status()).contentType(MediaType.APPLICATION_JSON);
-        if (retryAfterSeconds != null) {
-            builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds));
-        }
-        return builder.body(ErrorBody.of(code, message, RequestIds.of(request).toString(), retryAfterSeconds));
+    private static ResponseEntity<Object> render(ErrorCode code, String message, WebRequest request) {
+        ResponseEntity<ErrorBody> rendered = ErrorAnswers.render(code, message, null,
+                ((ServletWebRequest) request).getRequest());
+        return ResponseEntity.status(rendered.getStatusCode()).headers(rendered.getHeaders()).body(rendered.getBody());
     }
 }

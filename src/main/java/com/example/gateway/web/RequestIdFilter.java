@@ -16,17 +16,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Gives every request a fresh id (never taken from the client, so ids in the ledger stay unique), puts it in the log
- * context and in the {@code X-Request-Id} response header. Also on the asynchronous dispatch that answers a proxied
- * call, so that what is logged there carries the id too.
+ * context and in the {@code X-Request-Id} response header.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestIdFilter extends OncePerRequestFilter {
-
-    @Override
-    protected boolean shouldNotFilterAsyncDispatch() {
-        return false;
-    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -1,0 +1,51 @@
+package com.example.gateway.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+/**
+ * The dialect answer for a failure of the gateway's own, and whether it is logged: one mapping for a failure on the
+ * request's thread ({@link ApiErrorAdvice}) and for one met while answering a proxied call later.
+ */
+public final class ErrorAnswers {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorAnswers.class);
+
+    private ErrorAnswers() {
+    }
+
+    public static ResponseEntity<ErrorBody> of(Throwable failure, HttpServletRequest request) {
+        if (failure instanceof GatewayException ex) {
+            return render(ex.code(), ex.getMessage(), ex.retryAfter() == null ? null : ex.retryAfter().toSeconds(),
+                    request);
+        }
+        if (failure instanceof CannotGetJdbcConnectionException || failure instanceof CannotCreateTransactionException
+                || failure instanceof DataAccessResourceFailureException
+                || failure instanceof DataAccessException && DatabaseFailures.isConnectionFailure(failure)) {
+            log.warn("Database unavailable: {}", failure.getClass().getSimpleName());
+            return render(ErrorCode.UNAVAILABLE,
+                    "The gateway's database is unavailable or overloaded; nothing was forwarded or charged.", null,
+                    request);
+        }
+        log.error(failure instanceof DataAccessException ? "Database error" : "Unexpected error", failure);
+        return render(ErrorCode.INTERNAL_ERROR, "The gateway failed to process the request.", null, request);
+    }
+
+    static ResponseEntity<ErrorBody> render(ErrorCode code, String message, Long retryAfterSeconds,
+            HttpServletRequest request) {
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(code.status()).contentType(MediaType.APPLICATION_JSON);
+        if (retryAfterSeconds != null) {
+            builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds));
+        }
+        return builder.body(ErrorBody.of(code, message, RequestIds.of(request).toString(), retryAfterSeconds));
+    }
+}
