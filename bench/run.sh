@@ -237,6 +237,15 @@ run_rate nginx "http://127.0.0.1:$PROXY_PORT$URL_PATH"
 curl -s "http://127.0.0.1:$GW_PORT/actuator/prometheus" >"$TMP/metrics.before"
 run_rate gateway "http://127.0.0.1:$GW_PORT$URL_PATH"
 curl -s "http://127.0.0.1:$GW_PORT/actuator/prometheus" >"$TMP/metrics.after"
+# One more run at the same rate, recording every wait of a gateway thread for PostgreSQL's answer (bench/pg-waits.jfc:
+# each blocking socket read). Its own run: an event per read slows the calls down.
+"$JCMD" "$GW_PID" JFR.start name=pgwaits settings="$BENCH/pg-waits.jfc" filename="$TMP/pg-waits.jfr" >/dev/null
+run_rate gateway-pg-waits "http://127.0.0.1:$GW_PORT$URL_PATH"
+"$JCMD" "$GW_PID" JFR.stop name=pgwaits >/dev/null
+RATE_CALLS=$(awk -v r="$RATE" -v s="$RATE_SECONDS" 'BEGIN { print r * (s + 5) }')
+"$JFR" print --json --events jdk.SocketRead "$TMP/pg-waits.jfr" | python3 "$BENCH/pg-waits.py" "$PG_PORT" "$RATE_CALLS" \
+    >"$OUT/rate-gateway-pg-waits.txt" || true
+log "rate gateway, its waits for PostgreSQL (JFR): $(paste -sd';' "$OUT/rate-gateway-pg-waits.txt")"
 # Where the gateway's time goes at this rate, by its own histograms (its 5 s warm-up included): admission and
 # settlement are the parts spent on PostgreSQL, added is everything the gateway adds around the upstream call.
 python3 "$BENCH/histogram-delta.py" "$TMP/metrics.before" "$TMP/metrics.after" | tr ';' '\n' | sed 's/^ *//' \
@@ -431,6 +440,21 @@ view of the whole request:
 
 \`\`\`
 $(cat "$OUT/rate-gateway-phases.txt")
+\`\`\`
+
+How long the gateway's threads were blocked on PostgreSQL's answers, from one more run at the same rate with a JFR
+recording of every blocking socket read (\`bench/pg-waits.jfc\`, summarised by \`bench/pg-waits.py\`; a statement or a
+batch is one read or a few; "per call" divides a thread group's total by the $RATE_CALLS calls of the run, warm-up
+included). The admission threads run the admission statement; the settlement writers run the durable ledger batch,
+whose wait includes the WAL flush, and then the charge. The recording slows calls down, so this run is not the one
+above:
+
+| target | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | sent p50 / p99 ms | errors | load avg before → after |
+|---|---|---|---|---|---|---|---|---|---|
+$(rate_row gateway-pg-waits)
+
+\`\`\`
+$(cat "$OUT/rate-gateway-pg-waits.txt")
 \`\`\`
 
 The per-call SQL alone at the same rate, without the gateway (PostgreSQL's own share of a call):
