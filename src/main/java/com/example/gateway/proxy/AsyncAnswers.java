@@ -24,7 +24,10 @@ import org.springframework.stereotype.Component;
 @Component
 class AsyncAnswers {
 
-    /** No container time limit: the modelslab.* timeouts bound the upstream call, and a call cut short here would still be settled. */
+    /**
+     * No container time limit (Tomcat's default is 30 s): the modelslab.* timeouts bound the upstream call, and a call
+     * cut short here would still be settled.
+     */
     static final long NO_TIMEOUT = 0;
 
     private static final Logger log = LoggerFactory.getLogger(AsyncAnswers.class);
@@ -51,8 +54,11 @@ class AsyncAnswers {
             try {
                 write(response, failure == null ? answer : ErrorAnswers.of(unwrap(failure), request));
             }
-            catch (IOException | RuntimeException ex) {
+            catch (IOException ex) {
                 log.info("Could not send the answer, the client has probably gone: {}", ex.toString());
+            }
+            catch (RuntimeException ex) {
+                log.error("Could not send the answer", ex);
             }
             finally {
                 async.complete();
@@ -62,7 +68,7 @@ class AsyncAnswers {
 
     private void write(HttpServletResponse response, ResponseEntity<?> answer) throws IOException {
         response.setStatus(answer.getStatusCode().value());
-        // Set, not added: the answer's own value replaces one set earlier (a replay's X-Request-Id is the first call's).
+        // Set, not added: the answer's value replaces one set before (a replay's X-Request-Id is the first call's).
         answer.getHeaders().forEach((name, values) -> {
             response.setHeader(name, values.getFirst());
             values.stream().skip(1).forEach(value -> response.addHeader(name, value));

@@ -310,7 +310,7 @@ class SettlementWriter {
         return new MapSqlParameterSource()
             .addValue("requestId", settlement.requestId())
             .addValue("cost", chargedCost(settlement))
-            .addValue("upstreamId", settlement.upstreamId())
+            .addValue("upstreamId", settlement.upstreamId(), Types.VARCHAR)
             .addValue("outcome", settlement.outcome().dbValue())
             .addValue("upstreamStatus", settlement.upstreamStatus(), Types.INTEGER)
             .addValue("httpStatus", settlement.httpStatus())

@@ -42,7 +42,8 @@ public final class ErrorAnswers {
 
     static ResponseEntity<ErrorBody> render(ErrorCode code, String message, Long retryAfterSeconds,
             HttpServletRequest request) {
-        ResponseEntity.BodyBuilder builder = ResponseEntity.status(code.status()).contentType(MediaType.APPLICATION_JSON);
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(code.status())
+            .contentType(MediaType.APPLICATION_JSON);
         if (retryAfterSeconds != null) {
             builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds));
         }

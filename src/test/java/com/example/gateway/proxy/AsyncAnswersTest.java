@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** How a proxied call's answer reaches the client once its future completes, without a second container dispatch. */
 class AsyncAnswersTest {
 
-    private final AsyncAnswers answers = new AsyncAnswers(new JsonBodies(new ProxyProperties(null, DataSize.ofKilobytes(64))));
+    private final AsyncAnswers answers =
+            new AsyncAnswers(new JsonBodies(new ProxyProperties(null, DataSize.ofKilobytes(64))));
     private final MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/v6/images/text2img");
     private final MockHttpServletResponse response = new MockHttpServletResponse();
     private final UUID requestId = RequestIds.of(request);
