@@ -53,6 +53,8 @@ class AsyncAnswers {
         call.whenComplete((answer, failure) -> {
             try {
                 write(response, failure == null ? answer : ErrorAnswers.of(unwrap(failure), request));
+                // Sent now: left to complete(), the bytes would wait for a container thread to finish the request.
+                response.flushBuffer();
             }
             catch (IOException ex) {
                 log.info("Could not send the answer, the client has probably gone: {}", ex.toString());
