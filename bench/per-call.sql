@@ -1,14 +1,15 @@
--- The gateway's own per-call SQL, as the gateway runs it:
---   1. QuotaService.RESERVE: authenticates the key and admits the call in one autocommit statement that commits
---      without waiting for its WAL flush
---   2. SettlementWriter.RECORD, durable: one call per commit here, the floor without the gateway's group commit (it
---      commits the rows of all the calls waiting in one autocommit batch)
+-- The gateway's own per-call SQL, as it runs it, for pgbench (bench/run.sh). Written by PerCallSqlTest from
+-- the statements in the code; change those, then: ./mvnw test -Dtest=PerCallSqlTest -Dbench.sql.write=true
+--   1. QuotaService.RESERVE: authenticates the key and admits the call in one autocommit statement that
+--      commits without waiting for its WAL flush
+--   2. SettlementWriter.RECORD, durable: one call per commit here, the floor without the gateway's group
+--      commit (it commits the rows of all the calls waiting in one autocommit batch)
 --   3. SettlementWriter.APPLY for this one call, committed without waiting for its flush
--- Run with -M prepared (pgjdbc server-prepares repeated statements) and these -D variables, set by bench/run.sh:
---   keyhash (bytea as \x...), price, month, day, minute, now (the gateway's window values).
--- pgbench has no uuid function, so the request id is made by gen_random_uuid() in the reservation's INSERT and read back
--- (one more output column than the gateway's statement). Casts only give pgbench's untyped parameters the types pgjdbc
--- sends.
+-- Run with -M prepared (pgJDBC server-prepares repeated statements) and these -D variables, set by
+-- bench/run.sh: keyhash (bytea as \x...), price, month, day, minute, now (the gateway's window values).
+-- pgbench has no uuid function, so the request id is made by gen_random_uuid() in the reservation's INSERT
+-- and read back (one more output column than the gateway's statement). Casts only give pgbench's untyped
+-- variables the types pgJDBC sends.
 WITH caller AS (
     SELECT k.id AS key_id, k.tenant_id, t.suspended
     FROM api_key k JOIN tenant t ON t.id = k.tenant_id
@@ -45,6 +46,7 @@ WITH caller AS (
 SELECT c.key_id, c.tenant_id, c.suspended, EXISTS (SELECT 1 FROM reserved) AS admitted,
        (SELECT request_id FROM reserved) AS rid
 FROM caller c
+-- Commit without waiting for the WAL flush (see reserve()); transaction-local, so it ends with this statement.
 CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit \gset
 
 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
@@ -54,6 +56,7 @@ SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotenc
        'success', 200, 200, r.images, :price::numeric, 1, r.prompt_sha256, r.created_at, :now::timestamptz
 FROM reservation r
 WHERE r.request_id = :rid::uuid
+-- the sweeper recorded it as abandoned meanwhile: settled without its reservation instead
 ON CONFLICT (request_id) DO NOTHING;
 
 WITH applied AS (
@@ -72,7 +75,10 @@ WITH applied AS (
     UPDATE upstream_slot u SET in_flight = u.in_flight - (SELECT count(*) FROM applied WHERE holds_upstream_slot)
     WHERE u.id = 1 AND EXISTS (SELECT 1 FROM applied WHERE holds_upstream_slot)
 ), alerts AS (
-    INSERT INTO budget_alert (tenant_id, month, threshold_percent, spent_usd, budget_usd, created_at, next_attempt_at)
+    -- Spending that crosses one of the tenant's thresholds records that alert, once per threshold and
+    -- month; the alert package delivers it after this commits.
+    INSERT INTO budget_alert (tenant_id, month, threshold_percent, spent_usd, budget_usd, created_at,
+                              next_attempt_at)
     SELECT s.tenant_id, s.month, threshold, s.month_spent_usd, t.monthly_budget_usd, :now::timestamptz, :now::timestamptz
     FROM state s JOIN tenant t ON t.id = s.tenant_id, unnest(t.alert_thresholds) AS threshold
     WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0
@@ -82,6 +88,8 @@ WITH applied AS (
     RETURNING threshold_percent
 )
 SELECT t.monthly_budget_usd - CASE WHEN s.month = :month::date THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
-       AS remaining, t.monthly_budget_usd IS NULL AS unlimited, (SELECT count(*) FROM alerts) AS alerts
+       AS remaining, t.monthly_budget_usd IS NULL AS unlimited,
+       (SELECT count(*) FROM alerts) AS alerts
 FROM state s JOIN tenant t ON t.id = s.tenant_id
+-- Commit without waiting for the WAL flush: the ledger rows are already durable (see the class comment).
 CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit;

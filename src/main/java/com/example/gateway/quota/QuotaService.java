@@ -37,7 +37,7 @@ public class QuotaService {
      * tenant's quota row, then the reservation. Answers one row for a valid key (with whether the call was admitted),
      * none for an unknown or revoked one.
      */
-    private static final String RESERVE = """
+    static final String RESERVE = """
             WITH caller AS (
                 SELECT k.id AS key_id, k.tenant_id, t.suspended
                 FROM api_key k JOIN tenant t ON t.id = k.tenant_id

@@ -58,7 +58,7 @@ class SettlementWriter {
     private static final int WRITERS = 2;
 
     /** The durable step for one call: its ledger row, from its reservation. No row when the reservation is gone. */
-    private static final String RECORD = """
+    static final String RECORD = """
             INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
                                      outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
                                      prompt_sha256, created_at, settled_at)
