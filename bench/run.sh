@@ -23,6 +23,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 RATE=${RATE:-300}
 RATE_SECONDS=${RATE_SECONDS:-20}
+RATE_WARMUP=5
 SETTLE_SECONDS=${SETTLE_SECONDS:-15}
 BURST_SECONDS=${BURST_SECONDS:-20}
 BURST=${BURST:-5000}
@@ -227,7 +228,7 @@ log "vacuumed, checkpointed and idle for ${SETTLE_SECONDS}s; load $(load)"
 run_rate() { # name url
     local before after
     before=$(load)
-    "$JAVA" "$BENCH/FixedRate.java" rate "$2" "$BENCH_KEY" "$RATE" "$RATE_SECONDS" 5 >"$OUT/rate-$1.txt" 2>&1
+    "$JAVA" "$BENCH/FixedRate.java" rate "$2" "$BENCH_KEY" "$RATE" "$RATE_SECONDS" "$RATE_WARMUP" >"$OUT/rate-$1.txt" 2>&1
     after=$(load)
     echo " $(grep '^mode=' "$OUT/rate-$1.txt") load_before=${before// /,} load_after=${after// /,}" >"$OUT/rate-$1.result"
     log "rate $1: $(cat "$OUT/rate-$1.result")"
@@ -242,11 +243,11 @@ curl -s "http://127.0.0.1:$GW_PORT/actuator/prometheus" >"$TMP/metrics.after"
 "$JCMD" "$GW_PID" JFR.start name=pgwaits settings="$BENCH/pg-waits.jfc" filename="$TMP/pg-waits.jfr" >/dev/null
 run_rate gateway-pg-waits "http://127.0.0.1:$GW_PORT$URL_PATH"
 "$JCMD" "$GW_PID" JFR.stop name=pgwaits >/dev/null
-RATE_CALLS=$(awk -v r="$RATE" -v s="$RATE_SECONDS" 'BEGIN { print r * (s + 5) }')
+RATE_CALLS=$(awk -v r="$RATE" -v s="$RATE_SECONDS" -v w="$RATE_WARMUP" 'BEGIN { print r * (s + w) }')
 "$JFR" print --json --events jdk.SocketRead "$TMP/pg-waits.jfr" | python3 "$BENCH/pg-waits.py" "$PG_PORT" "$RATE_CALLS" \
     >"$OUT/rate-gateway-pg-waits.txt" || true
 log "rate gateway, its waits for PostgreSQL (JFR): $(paste -sd';' "$OUT/rate-gateway-pg-waits.txt")"
-# Where the gateway's time goes at this rate, by its own histograms (its 5 s warm-up included): admission and
+# Where the gateway's time goes at this rate, by its own histograms (its warm-up included): admission and
 # settlement are the parts spent on PostgreSQL, added is everything the gateway adds around the upstream call.
 python3 "$BENCH/histogram-delta.py" "$TMP/metrics.before" "$TMP/metrics.after" | tr ';' '\n' | sed 's/^ *//' \
     >"$OUT/rate-gateway-phases.txt"
@@ -257,29 +258,42 @@ KEYHASH=$("${PSQL[@]}" -c "SELECT '\\x' || encode(key_hash, 'hex') FROM api_key 
 read -r MONTH DAY MINUTE NOW < <("${PSQL[@]}" -F' ' -c "SELECT date_trunc('month', now() AT TIME ZONE 'UTC')::date,
     (now() AT TIME ZONE 'UTC')::date, to_char(date_trunc('minute', now()) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
     to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+PGBENCH_VARS=(-D "keyhash=$KEYHASH" -D price=0.0047 -D "month=$MONTH" -D "day=$DAY" -D "minute=$MINUTE" -D "now=$NOW")
 PGBENCH=("$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U gateway -n -M prepared -c 32 -j 2 -T "$DURATION"
-    -D "keyhash=$KEYHASH" -D price=0.0047 -D "month=$MONTH" -D "day=$DAY" -D "minute=$MINUTE" -D "now=$NOW"
-    -f "$BENCH/per-call.sql" postgres)
-before=$(load)
-"${PGBENCH[@]}" >"$OUT/pgbench.txt" 2>&1
-after=$(load)
-PG_TPS=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$OUT/pgbench.txt" | head -1)
-PG_LAT=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' "$OUT/pgbench.txt")
-PG_LOAD="load_before=${before// /,} load_after=${after// /,}"
-log "pgbench: tps=$PG_TPS latency_avg_ms=$PG_LAT $PG_LOAD"
-"${PSQL[@]}" -c "SELECT 'in_flight=' || in_flight || ' reserved_usd=' || reserved_usd FROM quota_state WHERE tenant_id='bench'" \
-    >"$OUT/quota-after-pgbench.txt"
+    "${PGBENCH_VARS[@]}")
 # The same SQL alone at the fixed rate of phase 2: how long PostgreSQL itself takes per call at that rate, one statement
 # after the other as a call needs them (no gateway, no JVM). Per-transaction log for the percentiles.
-PGBENCH_RATE=("$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U gateway -n -M prepared -c 4 -j 1 -R "$RATE" -T "$RATE_SECONDS"
-    -r --log --log-prefix="$TMP/pgbench-rate" -D "keyhash=$KEYHASH" -D price=0.0047 -D "month=$MONTH" -D "day=$DAY"
-    -D "minute=$MINUTE" -D "now=$NOW" -f "$BENCH/per-call.sql" postgres)
-"${PGBENCH_RATE[@]}" >"$OUT/pgbench-rate.txt" 2>&1
-# log lines: client transaction latency_us script epoch epoch_us lag_us; latency counts from the scheduled start
-PG_RATE_PCT=$(cat "$TMP"/pgbench-rate.* | awk '{print $3 / 1000}' | sort -n | awk '{v[NR] = $1}
-    END { printf "p50=%.3f p90=%.3f p99=%.3f", v[int(NR * .5)], v[int(NR * .9)], v[int(NR * .99)] }')
-PG_RATE_STATEMENTS=$(sed -n '/statement latencies/,$p' "$OUT/pgbench-rate.txt" | tail -n +2 | awk '{printf "%s%s ms", (NR > 1 ? ", " : ""), $1}')
-log "pgbench at $RATE/s: $PG_RATE_PCT (statements: $PG_RATE_STATEMENTS)"
+PGBENCH_RATE=("$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U gateway -n -M prepared -c 4 -j 1 -R "$RATE"
+    -T "$RATE_SECONDS" -r "${PGBENCH_VARS[@]}")
+pgbench_floor() { # name sql-file: calls/s with 32 clients, then latency per call at the fixed rate
+    local before after
+    before=$(load)
+    "${PGBENCH[@]}" -f "$2" postgres >"$OUT/pgbench-$1.txt" 2>&1
+    after=$(load)
+    local tps lat
+    tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$OUT/pgbench-$1.txt" | head -1)
+    lat=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' "$OUT/pgbench-$1.txt")
+    "${PSQL[@]}" -c "VACUUM (ANALYZE)"
+    "${PGBENCH_RATE[@]}" --log --log-prefix="$TMP/pgbench-rate-$1" -f "$2" postgres >"$OUT/pgbench-rate-$1.txt" 2>&1
+    # log lines: client transaction latency_us script epoch epoch_us lag_us; latency counts from the scheduled start
+    local pct statements
+    pct=$(cat "$TMP/pgbench-rate-$1".* | awk '{print $3 / 1000}' | sort -n | awk '{v[NR] = $1}
+        END { printf "p50=%.3f p90=%.3f p99=%.3f", v[int(NR * .5)], v[int(NR * .9)], v[int(NR * .99)] }')
+    statements=$(sed -n '/statement latencies/,$p' "$OUT/pgbench-rate-$1.txt" | tail -n +2 \
+        | awk '{printf "%s%s ms", (NR > 1 ? ", " : ""), $1}')
+    echo " tps=$tps latency_avg_ms=$lat load_before=${before// /,} load_after=${after// /,} rate: $pct statements: $statements" \
+        >"$OUT/pgbench-$1.result"
+    log "pgbench $1: $(cat "$OUT/pgbench-$1.result")"
+}
+pgbench_floor per-call "$BENCH/per-call.sql"
+"${PSQL[@]}" -c "SELECT 'in_flight=' || in_flight || ' reserved_usd=' || reserved_usd FROM quota_state WHERE tenant_id='bench'" \
+    >"$OUT/quota-after-pgbench.txt"
+PG_TPS=$(field tps <"$OUT/pgbench-per-call.result")
+# The settlement the gateway does not use, for comparison: the ledger rows and the charge in one durable statement
+# (bench/settle-folded.sql), after the same RESERVE.
+{ sed -n '1,/\\gset$/p' "$BENCH/per-call.sql"; echo; cat "$BENCH/settle-folded.sql"; } >"$TMP/per-call-folded.sql"
+"${PSQL[@]}" -c "VACUUM (ANALYZE)"
+pgbench_floor folded "$TMP/per-call-folded.sql"
 
 # --- 4. 5,000 in flight against a slow fake ------------------------------------------------------------------------
 "$JAVA" "$BENCH/SlowUpstream.java" "$SLOW_PORT" "$SLOW_MS" >"$OUT/slow-upstream.log" 2>&1 &
@@ -374,6 +388,7 @@ ADD_P99=$(minus "$(r rate-gateway.result p99)" "$(r rate-direct.result p99)")
 ADD_SENT_P50=$(minus "$(r rate-gateway.result sent_p50)" "$(r rate-direct.result sent_p50)")
 ADD_SENT_P99=$(minus "$(r rate-gateway.result sent_p99)" "$(r rate-direct.result sent_p99)")
 wrk_row() { echo "| $1 | \`$2\` | $(r "wrk-$1.result" rps) | $(r "wrk-$1.result" p50_ms) | $(r "wrk-$1.result" p99_ms) | $(r "wrk-$1.result" max_ms) | $(r "wrk-$1.result" err_status)/$(r "wrk-$1.result" err_connect)/$(r "wrk-$1.result" err_read)/$(r "wrk-$1.result" err_timeout) | $(r "wrk-$1.result" load_before) → $(r "wrk-$1.result" load_after) |"; }
+pg_row() { echo "| $1 | $(r "pgbench-$1.result" tps) | $(r "pgbench-$1.result" latency_avg_ms) | $(sed -n 's/.* rate: \(p50=[^ ]* p90=[^ ]* p99=[^ ]*\).*/\1/p' "$OUT/pgbench-$1.result") | $(sed -n 's/.* statements: //p' "$OUT/pgbench-$1.result") | $(r "pgbench-$1.result" load_before) → $(r "pgbench-$1.result" load_after) |"; }
 rate_row() { echo "| $1 | $(r "rate-$1.result" achieved_rps) | $(r "rate-$1.result" p50) | $(r "rate-$1.result" p90) | $(r "rate-$1.result" p99) | $(r "rate-$1.result" p999) | $(r "rate-$1.result" max) | $(r "rate-$1.result" sent_p50) / $(r "rate-$1.result" sent_p99) | $(r "rate-$1.result" errors) | $(r "rate-$1.result" load_before) → $(r "rate-$1.result" load_after) |"; }
 
 cat >"$BENCH/RESULTS.md" <<EOF
@@ -407,18 +422,29 @@ $(wrk_row gateway-profiled "http://127.0.0.1:$GW_PORT$URL_PATH")
 
 ## 2. PostgreSQL floor (pgbench, the gateway's own per-call SQL)
 
-\`${PGBENCH[*]}\`
+\`${PGBENCH[*]} -f <script> postgres\`, then, after \`VACUUM (ANALYZE)\`, the same script at the fixed rate of section
+3: \`${PGBENCH_RATE[*]} --log -f <script> postgres\` (4 clients, each call's statements one after the other, latency
+per call from its scheduled start; PostgreSQL's own share of a call at that rate, no gateway and no JVM).
 
-\`bench/per-call.sql\` = QuotaService's RESERVE (which also authenticates the key), and SettlementWriter's RECORD
-(durable) and APPLY (asynchronous commit), each its own autocommit transaction, all on the one \`bench\` tenant row; the
-gateway groups RECORD and APPLY over many calls, pgbench runs them per call.
+- **per-call**: \`bench/per-call.sql\` (written from the gateway's statements by \`PerCallSqlTest\`) = QuotaService's
+  RESERVE (which also authenticates the key), then SettlementWriter's RECORD (durable) and APPLY (asynchronous commit),
+  each its own autocommit transaction, all on the one \`bench\` tenant row. The gateway groups RECORD and APPLY over
+  many calls; pgbench runs them per call.
+- **folded**, for comparison, not what the gateway does: the same RESERVE, then \`bench/settle-folded.sql\`, the ledger
+  row and the charge in one durable statement. One round trip less per call, but the tenant's quota row stays locked
+  until the WAL flush, so the tenant's admissions and other settlements wait for that flush.
 
-tps (= calls/s) **$PG_TPS**, latency average $PG_LAT ms, $PG_LOAD. State after: $(cat "$OUT/quota-after-pgbench.txt").
+| script | calls/s, 32 clients | latency avg ms | per call at $RATE/s, ms | statements at $RATE/s, avg | load avg before → after |
+|---|---|---|---|---|---|
+$(pg_row per-call)
+$(pg_row folded)
+
+State of the bench tenant after the per-call runs: $(cat "$OUT/quota-after-pgbench.txt").
 
 ## 3. Added latency at a fixed $RATE req/s
 
-\`java bench/FixedRate.java rate <url> <key> $RATE $RATE_SECONDS 5\` (open model: one request every 1/$RATE s on its own
-virtual thread, 5 s unrecorded warm-up, then $RATE_SECONDS s recorded; latency from the scheduled instant, i.e.
+\`java bench/FixedRate.java rate <url> <key> $RATE $RATE_SECONDS $RATE_WARMUP\` (open model: one request every 1/$RATE s on its own
+virtual thread, $RATE_WARMUP s unrecorded warm-up, then $RATE_SECONDS s recorded; latency from the scheduled instant, i.e.
 corrected for coordinated omission; "sent" = from the actual send). Before these runs, \`VACUUM (ANALYZE)\` and
 \`CHECKPOINT\` clean up after the wrk runs (about 100,000 ledger rows and as many dead reservations, which autovacuum
 would otherwise process during them), then the box is left idle for ${SETTLE_SECONDS} s.
@@ -433,7 +459,7 @@ Gateway added latency (gateway percentile minus direct percentile; a difference 
 differences): **p50 $ADD_P50 ms, p99 $ADD_P99 ms** (from send: p50 $ADD_SENT_P50 ms, p99 $ADD_SENT_P99 ms).
 
 The gateway's own histograms over this run (\`/actuator/prometheus\` before and after, \`bench/histogram-delta.py\`;
-its 5 s warm-up included; bucket upper bounds, in ms): \`admission\` (authenticate, check the quotas, reserve: one
+its $RATE_WARMUP s warm-up included; bucket upper bounds, in ms): \`admission\` (authenticate, check the quotas, reserve: one
 statement) and \`settlement\` (the durable ledger row, then the charge) are its time in PostgreSQL, \`added\` is all it
 adds around the upstream call until the answer is built (not Tomcat's own reading and writing), \`server\` is Tomcat's
 view of the whole request:
@@ -457,9 +483,9 @@ $(rate_row gateway-pg-waits)
 $(cat "$OUT/rate-gateway-pg-waits.txt")
 \`\`\`
 
-The per-call SQL alone at the same rate, without the gateway (PostgreSQL's own share of a call):
-\`${PGBENCH_RATE[*]}\` (4 clients, each call's three statements one after the other, latency from the scheduled
-start): **$PG_RATE_PCT ms** per call; RESERVE, RECORD (durable), APPLY took $PG_RATE_STATEMENTS on average.
+The per-call SQL alone at the same rate, without the gateway (PostgreSQL's own share of a call; section 2):
+**$(sed -n 's/.* rate: \(p50=[^ ]* p90=[^ ]* p99=[^ ]*\).*/\1/p' "$OUT/pgbench-per-call.result") ms** per call;
+RESERVE, RECORD (durable), APPLY took $(sed -n 's/.* statements: //p' "$OUT/pgbench-per-call.result") on average.
 
 ## 4. $BURST calls in flight at once
 
