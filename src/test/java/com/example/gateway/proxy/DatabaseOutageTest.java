@@ -1,9 +1,11 @@
 package com.example.gateway.proxy;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.example.gateway.localdb.LocalPostgres;
+import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.support.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -52,9 +54,9 @@ class DatabaseOutageTest extends GatewayIntegrationTest {
         LocalPostgres postgres = TestDatabase.get().localPostgres();
         assumeThat(postgres).as("needs the throwaway cluster, which the test can stop").isNotNull();
         TestTenant tenant = tenant("1.00", null, null, null);
-        upstream.answer(request -> com.example.gateway.support.FakeModelsLab.success(request).delayedBy(1000));
+        upstream.answer(request -> FakeModelsLab.success(request).delayedBy(1000));
 
-        java.util.concurrent.CompletableFuture<Response> call = java.util.concurrent.CompletableFuture
+        CompletableFuture<Response> call = CompletableFuture
             .supplyAsync(() -> text2img(tenant.key(), "{\"prompt\":\"in flight\"}"));
         await().atMost(10, TimeUnit.SECONDS).until(() -> !upstream.received().isEmpty());
         postgres.kill();
