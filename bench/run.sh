@@ -7,7 +7,8 @@
 # Knobs (environment): DURATION (wrk seconds, 20), WARMUP (seconds of wrk before measuring a freshly started gateway, 90),
 # THREADS (2), CONNECTIONS (64), RATE (300), RATE_SECONDS (20), SETTLE_SECONDS (idle after vacuuming, before the
 # fixed-rate runs, 15), BURST (5000 connections), BURST_SECONDS (20),
-# SLOW_MS (5000), JAVA_OPTS (JVM flags for the gateway, e.g. "-Xmx512m" to hold the burst within that heap; none by default).
+# SLOW_MS (5000), JAVA_OPTS (JVM flags for the gateway; "-Xmx512m" by default, so the 5,000-call burst must fit the
+# heap target; JAVA_OPTS= for the JVM's default heap, a quarter of RAM).
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +29,7 @@ SETTLE_SECONDS=${SETTLE_SECONDS:-15}
 BURST_SECONDS=${BURST_SECONDS:-20}
 BURST=${BURST:-5000}
 SLOW_MS=${SLOW_MS:-5000}
+JAVA_OPTS=${JAVA_OPTS--Xmx512m}
 GW_PORT=18080
 UP_PORT=18081
 PROXY_PORT=18082
