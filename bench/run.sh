@@ -377,6 +377,7 @@ PEAK_CONNS=$(sed -n 's/.*client_connections=\([0-9]*\).*/\1/p' "$OUT/burst-sampl
 PEAK_GW_INFLIGHT=$(sed -n 's/.*gateway_inflight=\([0-9]*\).*/\1/p' "$OUT/burst-samples.txt" | sort -n | tail -1)
 log "burst: $(cat "$OUT/burst.txt") upstream: $SLOW_STATS peak_heap_used_mib=$PEAK_HEAP peak_rss_mib=$PEAK_RSS $(cat "$OUT/burst-live.txt" 2>/dev/null) $BURST_LOAD"
 ERRS_IN_LOG=$(grep -c -E 'ERROR|WARN' "$OUT/gateway.log" || true)
+OOMS_IN_LOG=$(grep -c OutOfMemoryError "$OUT/gateway.log" || true)
 
 # --- RESULTS.md -----------------------------------------------------------------------------------------------------
 r() { field "$2" <"$OUT/$1"; }
@@ -508,7 +509,7 @@ upstream, or at 12 s) \`jcmd <pid> GC.class_histogram\` (live objects only, afte
   $(echo " $SLOW_STATS" | field max_in_flight) at the upstream at once (its own count)
 - gateway heap used, peak of samples (includes garbage): **$PEAK_HEAP MiB**; RSS peak **$PEAK_RSS MiB**
 - $(cat "$OUT/burst-live.txt" 2>/dev/null || echo "no live-heap sample")
-- $BURST_LOAD; WARN/ERROR lines in the gateway log over the whole run: $ERRS_IN_LOG
+- $BURST_LOAD; WARN/ERROR lines in the gateway log over the whole run: $ERRS_IN_LOG, \`OutOfMemoryError\`: $OOMS_IN_LOG
 - what the gateway answered during the burst and the calls still in flight when wrk stopped (its counters, after minus
   before; \`http_server_requests\` by status, \`gateway_calls_total\` by ledger outcome); the fake ModelsLab nginx's error log (whole run) is
   \`bench/out/burst-nginx-error.log\` ($(cat "$OUT/burst-nginx-error.log" 2>/dev/null | grep -c . || true) lines):
@@ -526,7 +527,7 @@ $(cat "$OUT/burst-outcomes.txt")
 | added latency p50 ≤ 1 ms at $RATE req/s | $ADD_P50 ms | $(awk -v a="$ADD_P50" 'BEGIN { print (a <= 1 ? "met" : "MISSED by " sprintf("%.3f", a - 1) " ms") }') |
 | added latency p99 ≤ 5 ms at $RATE req/s | $ADD_P99 ms | $(awk -v a="$ADD_P99" 'BEGIN { print (a <= 5 ? "met" : "MISSED by " sprintf("%.3f", a - 5) " ms") }') |
 | $BURST in flight, 0 errors | $PEAK_CONNS client connections open at once, $(r burst.txt errors) errors; at most $PEAK_GW_INFLIGHT forwarded and not yet settled (gateway gauge), $(echo " $SLOW_STATS" | field max_in_flight) at the upstream | $([ "$(r burst.txt errors)" = 0 ] && [ "${PEAK_CONNS:-0}" -ge "$BURST" ] && echo "met (0 errors with all $BURST calls outstanding)" || echo MISSED) |
-| $BURST in flight, heap < 512 MiB | live $LIVE_HEAP MiB with $LIVE_INFLIGHT calls in flight at the gateway; peak used $PEAK_HEAP MiB (includes garbage not yet collected) | $(awk -v a="${LIVE_HEAP:-99999}" 'BEGIN { print (a < 512 ? "met (live heap)" : "MISSED by " a - 512 " MiB (live heap)") }') |
+| $BURST in flight, heap < 512 MiB | live $LIVE_HEAP MiB with $LIVE_INFLIGHT calls in flight at the gateway; peak used $PEAK_HEAP MiB (includes garbage not yet collected); JVM flags: ${JAVA_OPTS:-none}; \`OutOfMemoryError\` in the log: $OOMS_IN_LOG | $(awk -v a="${LIVE_HEAP:-99999}" -v o="${OOMS_IN_LOG:-0}" 'BEGIN { print (o > 0 ? "MISSED: out of memory" : a < 512 ? "met (live heap)" : "MISSED by " a - 512 " MiB (live heap)") }') |
 
 ## 6. Gateway CPU profile during the gateway-profiled wrk run (JFR, settings=profile, 15 s)
 
