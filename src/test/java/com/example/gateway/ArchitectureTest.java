@@ -1,5 +1,6 @@
 package com.example.gateway;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -9,7 +10,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-/** Keeps the feature packages of STYLE.md apart. */
+/**
+ * Keeps the feature packages apart: feature packages, the shared error dialect ({@code errors}), cross-cutting web
+ * plumbing ({@code web}) and configuration beans ({@code config}), with no cycles between them.
+ */
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -56,6 +60,14 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("com.example.gateway.proxy..",
                     "com.example.gateway.tenant..", "com.example.gateway.quota..", "com.example.gateway.ledger..",
                     "com.example.gateway.report..")
+            .check(CLASSES);
+    }
+
+    @Test
+    void theErrorDialectDependsOnNoOtherPackageOfTheGateway() {
+        noClasses().that().resideInAPackage("com.example.gateway.errors..")
+            .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("com.example.gateway..")
+                .and(JavaClass.Predicates.resideOutsideOfPackage("com.example.gateway.errors..")))
             .check(CLASSES);
     }
 }

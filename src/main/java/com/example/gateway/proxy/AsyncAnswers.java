@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-import com.example.gateway.web.ErrorAnswers;
+import com.example.gateway.errors.ErrorAnswers;
+import com.example.gateway.web.RequestIds;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -52,7 +53,7 @@ class AsyncAnswers {
         async.setTimeout(NO_TIMEOUT);
         call.whenComplete((answer, failure) -> {
             try {
-                write(response, failure == null ? answer : ErrorAnswers.of(unwrap(failure), request));
+                write(response, failure == null ? answer : ErrorAnswers.of(unwrap(failure), RequestIds.of(request).toString()));
                 // Sent now: left to complete(), the bytes would wait for a container thread to finish the request.
                 response.flushBuffer();
             }

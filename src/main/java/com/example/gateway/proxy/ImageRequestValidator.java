@@ -3,8 +3,8 @@ package com.example.gateway.proxy;
 import java.math.BigDecimal;
 
 import com.example.gateway.quota.PriceList;
-import com.example.gateway.web.ErrorCode;
-import com.example.gateway.web.GatewayException;
+import com.example.gateway.errors.ErrorCode;
+import com.example.gateway.errors.GatewayException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 

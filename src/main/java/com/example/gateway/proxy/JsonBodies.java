@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-import com.example.gateway.web.ErrorCode;
-import com.example.gateway.web.GatewayException;
+import com.example.gateway.errors.ErrorCode;
+import com.example.gateway.errors.GatewayException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;

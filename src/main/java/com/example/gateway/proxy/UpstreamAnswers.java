@@ -7,8 +7,8 @@ import java.util.Locale;
 
 import com.example.gateway.modelslab.UpstreamResult;
 import com.example.gateway.quota.CallOutcome;
-import com.example.gateway.web.ErrorBody;
-import com.example.gateway.web.ErrorCode;
+import com.example.gateway.errors.ErrorBody;
+import com.example.gateway.errors.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;

@@ -2,8 +2,8 @@ package com.example.gateway.quota;
 
 import java.time.Duration;
 
-import com.example.gateway.web.ErrorCode;
-import com.example.gateway.web.GatewayException;
+import com.example.gateway.errors.ErrorCode;
+import com.example.gateway.errors.GatewayException;
 
 /** A call refused by one of its tenant's quotas; names the tenant, which the caller learns only from admission. */
 public class AdmissionRefused extends GatewayException {

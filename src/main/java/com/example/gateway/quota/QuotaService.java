@@ -12,8 +12,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.example.gateway.web.ErrorCode;
-import com.example.gateway.web.GatewayException;
+import com.example.gateway.errors.ErrorCode;
+import com.example.gateway.errors.GatewayException;
 
 import javax.sql.DataSource;
 

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-import com.example.gateway.web.DatabaseFailures;
+import com.example.gateway.errors.DatabaseFailures;
 
 import javax.sql.DataSource;
 

@@ -7,8 +7,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.UUID;
 
-import com.example.gateway.web.ErrorCode;
-import com.example.gateway.web.GatewayException;
+import com.example.gateway.errors.ErrorCode;
+import com.example.gateway.errors.GatewayException;
 
 /**
  * Where a page of the call listing ended: the last call's {@code (created_at, request_id)}, which orders the ledger

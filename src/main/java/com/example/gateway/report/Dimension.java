@@ -4,8 +4,8 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-import com.example.gateway.web.ErrorCode;
-import com.example.gateway.web.GatewayException;
+import com.example.gateway.errors.ErrorCode;
+import com.example.gateway.errors.GatewayException;
 
 /** What a usage report can be grouped by; rows and CSV columns follow this order whatever order was asked for. */
 enum Dimension {

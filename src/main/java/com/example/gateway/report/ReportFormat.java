@@ -2,8 +2,8 @@ package com.example.gateway.report;
 
 import java.util.List;
 
-import com.example.gateway.web.ErrorCode;
-import com.example.gateway.web.GatewayException;
+import com.example.gateway.errors.ErrorCode;
+import com.example.gateway.errors.GatewayException;
 
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;

@@ -7,8 +7,8 @@ import java.util.UUID;
 
 import com.example.gateway.quota.QuotaService;
 import com.example.gateway.quota.QuotaUsage;
-import com.example.gateway.web.ErrorCode;
-import com.example.gateway.web.GatewayException;
+import com.example.gateway.errors.ErrorCode;
+import com.example.gateway.errors.GatewayException;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.stereotype.Service;

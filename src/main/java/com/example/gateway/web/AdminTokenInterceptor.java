@@ -1,5 +1,7 @@
 package com.example.gateway.web;
 
+import com.example.gateway.errors.GatewayException;
+import com.example.gateway.errors.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 

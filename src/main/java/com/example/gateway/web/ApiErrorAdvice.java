@@ -1,5 +1,8 @@
 package com.example.gateway.web;
 
+import com.example.gateway.errors.ErrorAnswers;
+import com.example.gateway.errors.ErrorBody;
+import com.example.gateway.errors.ErrorCode;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,7 +27,7 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> failure(Exception ex, HttpServletRequest request) {
-        return ErrorAnswers.of(ex, request);
+        return ErrorAnswers.of(ex, RequestIds.of(request).toString());
     }
 
     @Override
@@ -40,29 +43,15 @@ class ApiErrorAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
             HttpStatusCode statusCode, WebRequest request) {
-        ErrorCode code = switch (statusCode.value()) {
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-            case 503 -> ErrorCode.UNAVAILABLE;
-            default -> statusCode.is4xxClientError() ? ErrorCode.INVALID_REQUEST : ErrorCode.INTERNAL_ERROR;
-        };
-        String message = switch (code) {
-            case NOT_FOUND -> "No such resource.";
-            case METHOD_NOT_ALLOWED -> "This method is not allowed on this resource.";
-            case UNSUPPORTED_MEDIA_TYPE -> "The request body must be JSON.";
-            case PAYLOAD_TOO_LARGE -> "The request body is too large.";
-            case INVALID_REQUEST -> "The request is malformed or has an invalid parameter.";
-            default -> "The gateway failed to process the request.";
-        };
+        ErrorCode code = ErrorCode.forStatus(statusCode.value());
+        String message = code.genericMessage();
         return ResponseEntity.status(statusCode).headers(headers).contentType(MediaType.APPLICATION_JSON)
             .body(render(code, message, request).getBody());
     }
 
     private static ResponseEntity<Object> render(ErrorCode code, String message, WebRequest request) {
         ResponseEntity<ErrorBody> rendered = ErrorAnswers.render(code, message, null,
-                ((ServletWebRequest) request).getRequest());
+                RequestIds.of(((ServletWebRequest) request).getRequest()).toString());
         return ResponseEntity.status(rendered.getStatusCode()).headers(rendered.getHeaders()).body(rendered.getBody());
     }
 }

@@ -1,5 +1,7 @@
 package com.example.gateway.web;
 
+import com.example.gateway.errors.ErrorBody;
+import com.example.gateway.errors.ErrorCode;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -22,6 +24,11 @@ class DialectErrorController implements ErrorController {
         int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code : 500;
         return ResponseEntity.status(status)
             .contentType(MediaType.APPLICATION_JSON)
-            .body(ContainerErrors.bodyFor(status, RequestIds.of(request).toString()));
+            .body(bodyFor(status, RequestIds.of(request).toString()));
+    }
+
+    static ErrorBody bodyFor(int status, String requestId) {
+        ErrorCode code = ErrorCode.forStatus(status);
+        return ErrorBody.of(code, code.genericMessage(), requestId, null);
     }
 }

@@ -30,7 +30,7 @@ class DialectErrorReportValve extends ErrorReportValve {
             return;
         }
         String requestId = UUID.randomUUID().toString();
-        String body = JsonMapper.shared().writeValueAsString(ContainerErrors.bodyFor(status, requestId));
+        String body = JsonMapper.shared().writeValueAsString(DialectErrorController.bodyFor(status, requestId));
         try {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.example.gateway.quota.CallOutcome;
-import com.example.gateway.web.ErrorCode;
+import com.example.gateway.errors.ErrorCode;
 
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 
-import com.example.gateway.web.GatewayException;
+import com.example.gateway.errors.GatewayException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

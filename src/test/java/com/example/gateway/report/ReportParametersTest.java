@@ -2,7 +2,7 @@ package com.example.gateway.report;
 
 import java.time.LocalDate;
 
-import com.example.gateway.web.GatewayException;
+import com.example.gateway.errors.GatewayException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

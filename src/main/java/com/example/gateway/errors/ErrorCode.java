@@ -1,4 +1,4 @@
-package com.example.gateway.web;
+package com.example.gateway.errors;
 
 import org.springframework.http.HttpStatus;
 
@@ -40,5 +40,33 @@ public enum ErrorCode {
 
     public String code() {
         return code;
+    }
+
+    /**
+     * The one status table: the code for an error status that Spring MVC or the servlet container chose, not the
+     * gateway.
+     */
+    public static ErrorCode forStatus(int status) {
+        return switch (status) {
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 413 -> PAYLOAD_TOO_LARGE;
+            case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 503 -> UNAVAILABLE;
+            default -> status < 500 ? INVALID_REQUEST : INTERNAL_ERROR;
+        };
+    }
+
+    /** The message for an error whose cause says nothing more specific. */
+    public String genericMessage() {
+        return switch (this) {
+            case NOT_FOUND -> "No such resource.";
+            case METHOD_NOT_ALLOWED -> "This method is not allowed on this resource.";
+            case UNSUPPORTED_MEDIA_TYPE -> "The request body must be JSON.";
+            case PAYLOAD_TOO_LARGE -> "The request is too large.";
+            case UNAVAILABLE -> "The gateway is unavailable; retry later.";
+            case INVALID_REQUEST -> "The request is malformed or has an invalid parameter.";
+            default -> "The gateway failed to process the request.";
+        };
     }
 }

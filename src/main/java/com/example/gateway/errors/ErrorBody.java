@@ -1,4 +1,4 @@
-package com.example.gateway.web;
+package com.example.gateway.errors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

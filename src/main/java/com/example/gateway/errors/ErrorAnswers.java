@@ -1,6 +1,5 @@
-package com.example.gateway.web;
+package com.example.gateway.errors;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,8 +12,8 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
- * The dialect answer for a failure of the gateway's own, and whether it is logged: one mapping for a failure on the
- * request's thread ({@link ApiErrorAdvice}) and for one met while answering a proxied call later.
+ * The one answer builder: the dialect answer for a failure, and whether it is logged, whether the failure met the
+ * request's thread (the error advice) or a proxied call answered later.
  */
 public final class ErrorAnswers {
 
@@ -23,10 +22,10 @@ public final class ErrorAnswers {
     private ErrorAnswers() {
     }
 
-    public static ResponseEntity<ErrorBody> of(Throwable failure, HttpServletRequest request) {
+    public static ResponseEntity<ErrorBody> of(Throwable failure, String requestId) {
         if (failure instanceof GatewayException ex) {
             return render(ex.code(), ex.getMessage(), ex.retryAfter() == null ? null : ex.retryAfter().toSeconds(),
-                    request);
+                    requestId);
         }
         if (failure instanceof CannotGetJdbcConnectionException || failure instanceof CannotCreateTransactionException
                 || failure instanceof DataAccessResourceFailureException
@@ -34,19 +33,19 @@ public final class ErrorAnswers {
             log.warn("Database unavailable: {}", failure.getClass().getSimpleName());
             return render(ErrorCode.UNAVAILABLE,
                     "The gateway's database is unavailable or overloaded; nothing was forwarded or charged.", null,
-                    request);
+                    requestId);
         }
         log.error(failure instanceof DataAccessException ? "Database error" : "Unexpected error", failure);
-        return render(ErrorCode.INTERNAL_ERROR, "The gateway failed to process the request.", null, request);
+        return render(ErrorCode.INTERNAL_ERROR, "The gateway failed to process the request.", null, requestId);
     }
 
-    static ResponseEntity<ErrorBody> render(ErrorCode code, String message, Long retryAfterSeconds,
-            HttpServletRequest request) {
+    public static ResponseEntity<ErrorBody> render(ErrorCode code, String message, Long retryAfterSeconds,
+            String requestId) {
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(code.status())
             .contentType(MediaType.APPLICATION_JSON);
         if (retryAfterSeconds != null) {
             builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds));
         }
-        return builder.body(ErrorBody.of(code, message, RequestIds.of(request).toString(), retryAfterSeconds));
+        return builder.body(ErrorBody.of(code, message, requestId, retryAfterSeconds));
     }
 }

@@ -1,4 +1,4 @@
-package com.example.gateway.web;
+package com.example.gateway.config;
 
 import java.util.Map;
 

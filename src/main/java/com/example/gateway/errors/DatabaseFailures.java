@@ -1,4 +1,4 @@
-package com.example.gateway.web;
+package com.example.gateway.errors;
 
 import java.net.ConnectException;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package com.example.gateway.web;
+package com.example.gateway.config;
 
 import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.apache.coyote.http11.Http11NioProtocol;

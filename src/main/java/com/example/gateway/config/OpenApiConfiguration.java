@@ -1,5 +1,6 @@
-package com.example.gateway.web;
+package com.example.gateway.config;
 
+import com.example.gateway.errors.ErrorCode;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
