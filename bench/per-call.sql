@@ -1,52 +1,65 @@
 -- The gateway's own per-call SQL, as it runs it, for pgbench (bench/run.sh). Written by PerCallSqlTest from
 -- the statements in the code; change those, then: ./mvnw test -Dtest=PerCallSqlTest -Dbench.sql.write=true
---   1. QuotaService.RESERVE: authenticates the key and admits the call in one autocommit statement that
+--   1. QuotaStatements.RESERVE_BY_KEY_HASH: authenticates the key and admits the call in one autocommit statement that
 --      commits without waiting for its WAL flush
---   2. SettlementWriter.RECORD, durable: one call per commit here, the floor without the gateway's group
+--   2. LedgerStatements.RECORD, durable: one call per commit here, the floor without the gateway's group
 --      commit (it commits the rows of all the calls waiting in one autocommit batch)
---   3. SettlementWriter.APPLY for this one call, committed without waiting for its flush
+--   3. QuotaStatements.APPLY for this one call, committed without waiting for its flush
 -- Run with -M prepared (pgJDBC server-prepares repeated statements) and these -D variables, set by
 -- bench/run.sh: keyhash (bytea as \x...), price, month, day, minute, now (the gateway's window values).
 -- pgbench has no uuid function, so the request id is made by gen_random_uuid() in the reservation's INSERT
 -- and read back (one more output column than the gateway's statement). Casts only give pgbench's untyped
 -- variables the types pgJDBC sends.
-WITH caller AS (
-    SELECT k.id AS key_id, k.tenant_id, t.suspended
-    FROM api_key k JOIN tenant t ON t.id = k.tenant_id
+WITH verdict AS MATERIALIZED (
+    SELECT k.id AS key_id, k.tenant_id, w.month, w.day, w.minute,
+           CASE
+               WHEN t.suspended THEN 'tenant_suspended'
+               WHEN t.monthly_budget_usd IS NOT NULL
+                    AND CASE WHEN q.month = w.month THEN q.month_spent_usd ELSE 0 END + q.reserved_usd
+                        + :price::numeric > t.monthly_budget_usd THEN 'budget_exhausted'
+               WHEN t.daily_request_limit IS NOT NULL
+                    AND CASE WHEN q.day = w.day THEN q.day_calls ELSE 0 END >= t.daily_request_limit
+                    THEN 'daily_limit'
+               WHEN t.requests_per_minute IS NOT NULL
+                    AND CASE WHEN q.minute = w.minute THEN q.minute_calls ELSE 0 END >= t.requests_per_minute
+                    THEN 'rate_limited'
+               WHEN t.max_concurrent IS NOT NULL AND q.in_flight >= t.max_concurrent
+                    THEN 'too_many_concurrent'
+           END AS refusal
+    FROM api_key k
+    JOIN tenant t ON t.id = k.tenant_id
+    JOIN quota_state q ON q.tenant_id = k.tenant_id
+    CROSS JOIN LATERAL (SELECT greatest(q.month, :month::date) AS month, greatest(q.day, :day::date) AS day,
+                               greatest(q.minute, :minute::timestamptz) AS minute) w
     WHERE k.key_hash = :keyhash::bytea AND k.revoked_at IS NULL
+    FOR UPDATE OF q
 ), admitted AS (
     UPDATE quota_state q SET
-        month_spent_usd = CASE WHEN q.month = :month::date THEN q.month_spent_usd ELSE 0 END,
-        month = :month::date,
+        month_spent_usd = CASE WHEN q.month = v.month THEN q.month_spent_usd ELSE 0 END,
+        month = v.month,
         reserved_usd = q.reserved_usd + :price::numeric,
         in_flight = q.in_flight + 1,
-        day_calls = CASE WHEN q.day = :day::date THEN q.day_calls ELSE 0 END + 1,
-        day = :day::date,
-        minute_calls = CASE WHEN q.minute = :minute::timestamptz THEN q.minute_calls ELSE 0 END + 1,
-        minute = :minute::timestamptz
-    FROM caller c JOIN tenant t ON t.id = c.tenant_id
-    WHERE q.tenant_id = c.tenant_id AND NOT t.suspended
-      AND (t.monthly_budget_usd IS NULL OR
-           CASE WHEN q.month = :month::date THEN q.month_spent_usd ELSE 0 END + q.reserved_usd + :price::numeric
-               <= t.monthly_budget_usd)
-      AND (t.daily_request_limit IS NULL OR
-           CASE WHEN q.day = :day::date THEN q.day_calls ELSE 0 END < t.daily_request_limit)
-      AND (t.requests_per_minute IS NULL OR
-           CASE WHEN q.minute = :minute::timestamptz THEN q.minute_calls ELSE 0 END < t.requests_per_minute)
-      AND (t.max_concurrent IS NULL OR q.in_flight < t.max_concurrent)
+        day_calls = CASE WHEN q.day = v.day THEN q.day_calls ELSE 0 END + 1,
+        day = v.day,
+        minute_calls = CASE WHEN q.minute = v.minute THEN q.minute_calls ELSE 0 END + 1,
+        minute = v.minute
+    FROM verdict v
+    WHERE q.tenant_id = v.tenant_id AND v.refusal IS NULL
     RETURNING q.tenant_id
 ), reserved AS (
     INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
                              idempotency_key, prompt_sha256, created_at, holds_upstream_slot)
-    SELECT gen_random_uuid(), a.tenant_id, c.key_id, 'octoflat', 'text2img', 1, :price::numeric, :month::date, NULL,
+    SELECT gen_random_uuid(), v.tenant_id, v.key_id, 'octoflat', 'text2img', 1, :price::numeric, v.month, NULL,
            sha256('a cat'::bytea), :now::timestamptz, false
-    FROM admitted a CROSS JOIN caller c
+    FROM verdict v JOIN admitted a ON a.tenant_id = v.tenant_id
     RETURNING request_id
 )
-SELECT c.key_id, c.tenant_id, c.suspended, EXISTS (SELECT 1 FROM reserved) AS admitted,
+SELECT v.key_id, v.tenant_id, v.refusal, v.month, v.day, v.minute,
+       EXISTS (SELECT 1 FROM reserved) AS admitted,
        (SELECT request_id FROM reserved) AS rid
-FROM caller c
--- Commit without waiting for the WAL flush (see reserve()); transaction-local, so it ends with this statement.
+FROM verdict v
+-- Commit without waiting for the WAL flush (see QuotaService.reserve); transaction-local, so it ends with
+-- this statement.
 CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit \gset
 
 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
@@ -56,6 +69,9 @@ SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotenc
        'success', 200, 200, r.images, :price::numeric, 1, r.prompt_sha256, r.created_at, :now::timestamptz
 FROM reservation r
 WHERE r.request_id = :rid::uuid
+-- Holds the reservation against the sweeper (whose SKIP LOCKED passes it by) until the row commits; a
+-- reservation the sweeper took first is gone here, and the call is settled without it.
+FOR KEY SHARE OF r
 -- the sweeper recorded it as abandoned meanwhile: settled without its reservation instead
 ON CONFLICT (request_id) DO NOTHING;
 
@@ -87,9 +103,9 @@ WITH applied AS (
     ON CONFLICT DO NOTHING
     RETURNING threshold_percent
 )
-SELECT t.monthly_budget_usd - CASE WHEN s.month = :month::date THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
+SELECT t.monthly_budget_usd - CASE WHEN s.month >= :month::date THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
        AS remaining, t.monthly_budget_usd IS NULL AS unlimited,
        (SELECT count(*) FROM alerts) AS alerts
 FROM state s JOIN tenant t ON t.id = s.tenant_id
--- Commit without waiting for the WAL flush: the ledger rows are already durable (see the class comment).
+-- Commit without waiting for the WAL flush: the ledger rows are already durable (see ledger.GroupCommit).
 CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit;

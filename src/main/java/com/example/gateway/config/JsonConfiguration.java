@@ -2,6 +2,8 @@ package com.example.gateway.config;
 
 import java.math.BigDecimal;
 
+import com.example.gateway.units.Money;
+
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueSerializer;
@@ -20,7 +22,7 @@ class JsonConfiguration {
         module.addSerializer(BigDecimal.class, new ValueSerializer<>() {
             @Override
             public void serialize(BigDecimal value, JsonGenerator generator, SerializationContext context) {
-                generator.writeNumber(value.signum() == 0 ? "0" : value.stripTrailingZeros().toPlainString());
+                generator.writeNumber(Money.plain(value));
             }
         });
         return module;

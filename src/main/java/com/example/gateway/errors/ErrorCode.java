@@ -57,9 +57,11 @@ public enum ErrorCode {
         };
     }
 
-    /** The message for an error whose cause says nothing more specific. */
+    /** The message for an error whose cause says nothing more specific; the only wording of some (invalid_key). */
     public String genericMessage() {
         return switch (this) {
+            case INVALID_KEY -> "Invalid API key.";
+            case TENANT_SUSPENDED -> "This tenant is suspended; ask the platform team.";
             case NOT_FOUND -> "No such resource.";
             case METHOD_NOT_ALLOWED -> "This method is not allowed on this resource.";
             case UNSUPPORTED_MEDIA_TYPE -> "The request body must be JSON.";

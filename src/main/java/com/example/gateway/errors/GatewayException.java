@@ -11,6 +11,11 @@ public class GatewayException extends RuntimeException {
     private final ErrorCode code;
     private final Duration retryAfter;
 
+    /** With the code's one wording ({@link ErrorCode#genericMessage()}), as for {@code invalid_key}. */
+    public GatewayException(ErrorCode code) {
+        this(code, code.genericMessage(), null);
+    }
+
     public GatewayException(ErrorCode code, String message) {
         this(code, message, null);
     }

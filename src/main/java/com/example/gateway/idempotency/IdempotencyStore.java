@@ -3,16 +3,22 @@ package com.example.gateway.idempotency;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 
 import com.example.gateway.errors.ErrorCode;
+import com.example.gateway.ledger.CallRecorded;
+import com.example.gateway.quota.CallOutcome;
+import com.example.gateway.quota.QuotaProperties;
+import com.example.gateway.units.Utc;
 import com.example.gateway.errors.GatewayException;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,7 +26,7 @@ import org.springframework.stereotype.Component;
  * A claim is one {@code INSERT ... ON CONFLICT}, so two replicas can never both forward the same key.
  */
 @Component
-public class IdempotencyStore {
+public class IdempotencyStore implements SchedulingConfigurer {
 
     static final Duration RETENTION = Duration.ofHours(24);
 
@@ -36,10 +42,12 @@ public class IdempotencyStore {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final QuotaProperties quotas;
 
-    IdempotencyStore(JdbcClient jdbc, Clock clock) {
+    IdempotencyStore(JdbcClient jdbc, Clock clock, QuotaProperties quotas) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.quotas = quotas;
     }
 
     /**
@@ -56,8 +64,8 @@ public class IdempotencyStore {
                 .param("key", key)
                 .param("hash", requestHash)
                 .param("requestId", requestId)
-                .param("now", now.atOffset(ZoneOffset.UTC))
-                .param("expired", now.minus(RETENTION).atOffset(ZoneOffset.UTC))
+                .param("now", Utc.of(now))
+                .param("expired", Utc.of(now.minus(RETENTION)))
                 .query(UUID.class)
                 .optional()
                 .isPresent();
@@ -100,21 +108,46 @@ public class IdempotencyStore {
             .update();
     }
 
-    /** Keeps the answer for replay; runs in the transaction that settles the call. */
-    public void complete(String tenantId, String key, UUID requestId, int status, byte[] body) {
+    /**
+     * Keeps the answer for replay when it is worth replaying, else gives the key up; runs synchronously in the
+     * transaction that writes the call's ledger row, so the answer is kept exactly when the call is recorded.
+     */
+    @EventListener
+    void on(CallRecorded call) {
+        if (!worthReplaying(call.outcome())) {
+            release(call.tenantId(), call.idempotencyKey(), call.requestId());
+            return;
+        }
         jdbc.sql("""
                 UPDATE idempotency_record SET http_status = ?, response_body = ?, completed_at = ?
                 WHERE tenant_id = ? AND idem_key = ? AND request_id = ?
                 """)
-            .params(status, body, clock.instant().atOffset(ZoneOffset.UTC), tenantId, key, requestId)
+            .params(call.httpStatus(), call.clientBody(), Utc.of(clock.instant()), call.tenantId(),
+                    call.idempotencyKey(), call.requestId())
             .update();
     }
 
     /**
-     * Forgets keys past their retention, and claims whose call was never settled (its replica died and the sweeper
-     * released the reservation), so that their clients can retry.
+     * Whether a retry with the same Idempotency-Key gets this answer again. Only answers that were charged, or that are
+     * ModelsLab's verdict on the request itself, are; an uncharged upstream failure (5xx, garbage, a broken connection,
+     * a full queue whose 429 says to retry) is not, or the retry it asks for would be replayed the same failure.
      */
-    @Scheduled(fixedDelayString = "${gateway.quota.sweep-interval:30s}", initialDelayString = "${gateway.quota.sweep-interval:30s}")
+    static boolean worthReplaying(CallOutcome outcome) {
+        return outcome.charged() || outcome == CallOutcome.UPSTREAM_REJECTED;
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::purge, quotas.sweepInterval(), quotas.sweepInterval()));
+    }
+
+    /**
+     * Forgets keys past their retention, and claims whose call was never settled and never can be: no reservation is
+     * left, and the claim is older than {@code gateway.quota.sweep-after}, past which no replica can still be settling
+     * it (the sweeper releases reservations only that late, and a settlement never waits longer). A claim whose
+     * reservation a database crash lost while its call was in flight thus stays until its settlement has arrived, so
+     * a retry with the same key is never forwarded and charged twice.
+     */
     void purge() {
         Instant now = clock.instant();
         jdbc.sql("""
@@ -123,8 +156,8 @@ public class IdempotencyStore {
                    OR (i.completed_at IS NULL AND i.created_at < :stale
                        AND NOT EXISTS (SELECT 1 FROM reservation r WHERE r.request_id = i.request_id))
                 """)
-            .param("expired", now.minus(RETENTION).atOffset(ZoneOffset.UTC))
-            .param("stale", now.minus(Duration.ofMinutes(1)).atOffset(ZoneOffset.UTC))
+            .param("expired", Utc.of(now.minus(RETENTION)))
+            .param("stale", Utc.of(now.minus(quotas.sweepAfter())))
             .update();
     }
 

@@ -1,11 +1,13 @@
 package com.example.gateway.proxy;
 
-/** The ModelsLab generation routes the gateway serves; all are priced per model and validated alike. */
+/** The ModelsLab routes the gateway serves; the generations are priced per model and validated alike. */
 enum Endpoint {
 
     TEXT2IMG("text2img"),
     IMG2IMG("img2img", "init_image"),
-    INPAINT("inpaint", "init_image", "mask_image");
+    INPAINT("inpaint", "init_image", "mask_image"),
+    /** Not a generation: the fetch of a queued one, never validated as one, never charged. */
+    FETCH("fetch");
 
     private final String path;
     private final String[] requiredImages;

@@ -1,6 +1,10 @@
 package com.example.gateway.proxy;
 
 import java.io.IOException;
+import java.net.URI;
+
+import com.example.gateway.web.BearerTokens;
+import com.example.gateway.web.RequestIds;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -12,10 +16,12 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * ModelsLab's v6 image routes, served at the same paths, so that a ModelsLab client needs only a new base URL and key.
@@ -30,12 +36,21 @@ import org.springframework.web.bind.annotation.RestController;
         content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
 class ImageController {
 
-    private final ImageProxy proxy;
-    private final AsyncAnswers answers;
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    ImageController(ImageProxy proxy, AsyncAnswers answers) {
-        this.proxy = proxy;
+    private final IdempotentCalls generations;
+    private final FetchProxy fetches;
+    private final AsyncAnswers answers;
+    private final JsonBodies json;
+    private final ProxyProperties properties;
+
+    ImageController(IdempotentCalls generations, FetchProxy fetches, AsyncAnswers answers, JsonBodies json,
+            ProxyProperties properties) {
+        this.generations = generations;
+        this.fetches = fetches;
         this.answers = answers;
+        this.json = json;
+        this.properties = properties;
     }
 
     @PostMapping("/text2img")
@@ -55,7 +70,7 @@ class ImageController {
                 @SchemaProperty(name = "seed", schema = @Schema(type = "integer")),
                 @SchemaProperty(name = "webhook", schema = @Schema(type = "string", format = "uri")) }))
     void text2img(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        answers.answer(request, response, proxy.generate(Endpoint.TEXT2IMG, request));
+        generate(Endpoint.TEXT2IMG, request, response);
     }
 
     @PostMapping("/img2img")
@@ -66,7 +81,7 @@ class ImageController {
                 @SchemaProperty(name = "init_image", schema = @Schema(type = "string", format = "uri")),
                 @SchemaProperty(name = "strength", schema = @Schema(type = "number", description = "0 to 1")) }))
     void img2img(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        answers.answer(request, response, proxy.generate(Endpoint.IMG2IMG, request));
+        generate(Endpoint.IMG2IMG, request, response);
     }
 
     @PostMapping("/inpaint")
@@ -77,7 +92,7 @@ class ImageController {
                 @SchemaProperty(name = "init_image", schema = @Schema(type = "string", format = "uri")),
                 @SchemaProperty(name = "mask_image", schema = @Schema(type = "string", format = "uri")) }))
     void inpaint(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        answers.answer(request, response, proxy.generate(Endpoint.INPAINT, request));
+        generate(Endpoint.INPAINT, request, response);
     }
 
     @PostMapping("/fetch/{id}")
@@ -87,7 +102,7 @@ class ImageController {
                 @SchemaProperty(name = "key", schema = @Schema(type = "string")) }))
     void fetchById(@PathVariable String id, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        answers.answer(request, response, proxy.fetch(id, request));
+        fetch(id, request, response);
     }
 
     @PostMapping("/fetch")
@@ -97,6 +112,29 @@ class ImageController {
                 @SchemaProperty(name = "key", schema = @Schema(type = "string")),
                 @SchemaProperty(name = "request_id", schema = @Schema(type = "integer")) }))
     void fetch(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        answers.answer(request, response, proxy.fetch(null, request));
+        fetch(null, request, response);
+    }
+
+    private void generate(Endpoint endpoint, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        answers.answer(request, response, generations.generate(call(endpoint, request)).thenApply(CallAnswer::toResponse));
+    }
+
+    private void fetch(String id, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answers.answer(request, response, fetches.fetch(call(Endpoint.FETCH, request), id).thenApply(CallAnswer::toResponse));
+    }
+
+    /** Everything the use cases need of the HTTP request, read once. */
+    private ImageCall call(Endpoint endpoint, HttpServletRequest request) throws IOException {
+        byte[] body = json.read(request.getContentLengthLong(), request.getInputStream());
+        return new ImageCall(endpoint, body, BearerTokens.from(request.getHeader(HttpHeaders.AUTHORIZATION)),
+                request.getHeader(IDEMPOTENCY_KEY), RequestIds.of(request), publicBase(request));
+    }
+
+    private URI publicBase(HttpServletRequest request) {
+        if (properties.publicBaseUrl() != null) {
+            return properties.publicBaseUrl();
+        }
+        return ServletUriComponentsBuilder.fromContextPath(request).replaceQuery(null).build().toUri();
     }
 }

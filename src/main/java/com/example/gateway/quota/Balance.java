@@ -2,6 +2,8 @@ package com.example.gateway.quota;
 
 import java.math.BigDecimal;
 
+import com.example.gateway.units.Money;
+
 /**
  * What is left of a tenant's monthly budget after a settlement.
  * @param remainingUsd {@code null} when the tenant has no budget, or when it is not known
@@ -26,6 +28,6 @@ public record Balance(BigDecimal remainingUsd, boolean known, boolean alertRecor
         if (!known) {
             return "unknown";
         }
-        return remainingUsd == null ? "unlimited" : remainingUsd.stripTrailingZeros().toPlainString();
+        return remainingUsd == null ? "unlimited" : Money.plain(remainingUsd);
     }
 }

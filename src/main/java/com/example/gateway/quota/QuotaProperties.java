@@ -14,6 +14,11 @@ import org.springframework.validation.annotation.Validated;
  * @param sweepInterval how often each replica looks for such reservations
  * @param settleRetryFor how long a settlement that meets a passing database failure is retried; the call was already
  * forwarded, so giving up means it goes unrecorded until the sweeper marks it abandoned
+ * @param settleWait how long a call's answer waits for its settlement to be durable; past it the client gets
+ * ModelsLab's answer with its cost and {@code X-Gateway-Budget-Remaining-USD: unknown}, and the settlement is written
+ * as soon as the database allows (within {@code settleRetryFor})
+ * @param settlementBacklog settlements a replica holds in memory at most; while that many wait, new calls are refused
+ * with 503 before anything is forwarded
  * @param upstreamMaxInFlight optional cap on calls in flight to ModelsLab for the whole account, across all replicas
  * (ModelsLab refuses more than 5 to 15 queued requests per account, by plan); off when unset
  * @param admissionThreads platform threads that run admission statements (see {@link AdmissionThreads}); keep it below
@@ -22,7 +27,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("gateway.quota")
-record QuotaProperties(@DefaultValue("10m") Duration sweepAfter, @DefaultValue("30s") Duration sweepInterval,
-        @DefaultValue("30s") Duration settleRetryFor, @Positive Integer upstreamMaxInFlight,
+public record QuotaProperties(@DefaultValue("10m") Duration sweepAfter, @DefaultValue("30s") Duration sweepInterval,
+        @DefaultValue("2m") Duration settleRetryFor,
+        @DefaultValue("10s") Duration settleWait, @DefaultValue("10000") @Positive int settlementBacklog, @Positive Integer upstreamMaxInFlight,
         @DefaultValue("16") @Positive int admissionThreads, @DefaultValue("5s") Duration admissionWait) {
 }

@@ -1,9 +1,10 @@
 package com.example.gateway.report;
 
+import com.example.gateway.units.Utc;
+import com.example.gateway.units.Money;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,7 @@ class CallLog {
         }
         if (query.after() != null) {
             conditions.add("(created_at, request_id) < (:afterCreatedAt, :afterRequestId)");
-            params.put("afterCreatedAt", query.after().createdAt().atOffset(ZoneOffset.UTC));
+            params.put("afterCreatedAt", Utc.of(query.after().createdAt()));
             params.put("afterRequestId", query.after().requestId());
         }
         String sql = SELECT + (conditions.isEmpty() ? "" : "WHERE " + String.join(" AND ", conditions) + "\n")

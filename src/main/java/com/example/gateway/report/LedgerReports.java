@@ -1,5 +1,6 @@
 package com.example.gateway.report;
 
+import com.example.gateway.units.Money;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package com.example.gateway.report;
 
+import com.example.gateway.units.Utc;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -80,11 +81,11 @@ record UtcPeriod(LocalDate firstDay, LocalDate lastDay) {
     }
 
     static OffsetDateTime startOf(LocalDate day) {
-        return day.atStartOfDay().atOffset(ZoneOffset.UTC);
+        return Utc.startOf(day);
     }
 
     static OffsetDateTime endOf(LocalDate day) {
-        return day.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+        return Utc.startOf(day.plusDays(1));
     }
 
     static GatewayException invalid(String message) {

@@ -50,7 +50,7 @@ public class TenantAuthenticator {
             .optional()
             .orElseThrow(TenantAuthenticator::invalidKey);
         if (row.suspended()) {
-            throw new GatewayException(ErrorCode.TENANT_SUSPENDED, "This tenant is suspended; ask the platform team.");
+            throw new GatewayException(ErrorCode.TENANT_SUSPENDED);
         }
         return new Caller(row.tenantId(), row.id());
     }
@@ -74,6 +74,6 @@ public class TenantAuthenticator {
     }
 
     private static GatewayException invalidKey() {
-        return new GatewayException(ErrorCode.INVALID_KEY, "Invalid API key.");
+        return new GatewayException(ErrorCode.INVALID_KEY);
     }
 }

@@ -45,12 +45,12 @@ class AsyncAnswersTest {
         assertThat(response.getContentAsByteArray()).isEmpty();
 
         call.complete(ResponseEntity.status(200).contentType(MediaType.APPLICATION_JSON)
-            .header(ImageProxy.COST_HEADER, "0.0047")
+            .header(CallAnswer.COST_HEADER, "0.0047")
             .body("{\"status\":\"success\"}".getBytes(StandardCharsets.UTF_8)));
 
         assertThat(request.isAsyncStarted()).as("completed").isFalse();
         assertThat(response.getStatus()).isEqualTo(200);
-        assertThat(response.getHeader(ImageProxy.COST_HEADER)).isEqualTo("0.0047");
+        assertThat(response.getHeader(CallAnswer.COST_HEADER)).isEqualTo("0.0047");
         assertThat(response.getContentType()).isEqualTo("application/json");
         assertThat(response.getContentLength()).isEqualTo(20);
         assertThat(response.getContentAsString()).isEqualTo("{\"status\":\"success\"}");

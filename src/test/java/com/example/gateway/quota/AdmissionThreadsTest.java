@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AdmissionThreadsTest {
 
     private final AdmissionThreads threads = new AdmissionThreads(new QuotaProperties(Duration.ofMinutes(10),
-            Duration.ofSeconds(30), Duration.ofSeconds(30), null, 1, Duration.ofMillis(200)));
+            Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 100, null, 1, Duration.ofMillis(200)));
 
     @AfterEach
     void stop() {

@@ -1,5 +1,6 @@
 package com.example.gateway.quota;
 
+import com.example.gateway.ledger.LedgerStatements;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +26,11 @@ class PerCallSqlTest {
     private static final String HEADER = """
             -- The gateway's own per-call SQL, as it runs it, for pgbench (bench/run.sh). Written by PerCallSqlTest from
             -- the statements in the code; change those, then: ./mvnw test -Dtest=PerCallSqlTest -Dbench.sql.write=true
-            --   1. QuotaService.RESERVE: authenticates the key and admits the call in one autocommit statement that
+            --   1. QuotaStatements.RESERVE_BY_KEY_HASH: authenticates the key and admits the call in one autocommit statement that
             --      commits without waiting for its WAL flush
-            --   2. SettlementWriter.RECORD, durable: one call per commit here, the floor without the gateway's group
+            --   2. LedgerStatements.RECORD, durable: one call per commit here, the floor without the gateway's group
             --      commit (it commits the rows of all the calls waiting in one autocommit batch)
-            --   3. SettlementWriter.APPLY for this one call, committed without waiting for its flush
+            --   3. QuotaStatements.APPLY for this one call, committed without waiting for its flush
             -- Run with -M prepared (pgJDBC server-prepares repeated statements) and these -D variables, set by
             -- bench/run.sh: keyhash (bytea as \\x...), price, month, day, minute, now (the gateway's window values).
             -- pgbench has no uuid function, so the request id is made by gen_random_uuid() in the reservation's INSERT
@@ -83,13 +84,13 @@ class PerCallSqlTest {
 
     private static String perCallSql() {
         String anchor = "EXISTS (SELECT 1 FROM reserved) AS admitted";
-        assertThat(QuotaService.RESERVE).contains(anchor);
+        assertThat(QuotaStatements.RESERVE_BY_KEY_HASH).contains(anchor);
         // pgbench keeps the new reservation's id (and its tenant) in variables for the two statements after it.
-        String reserve = bind(QuotaService.RESERVE, RESERVE_VALUES)
+        String reserve = bind(QuotaStatements.RESERVE_BY_KEY_HASH, RESERVE_VALUES)
             .replace(anchor, anchor + ",\n       (SELECT request_id FROM reserved) AS rid")
             .stripTrailing() + " \\gset\n";
-        return HEADER + reserve + "\n" + bind(SettlementWriter.RECORD, RECORD_VALUES).stripTrailing() + ";\n\n"
-                + bind(SettlementWriter.APPLY, APPLY_VALUES).stripTrailing() + ";\n";
+        return HEADER + reserve + "\n" + bind(LedgerStatements.RECORD, RECORD_VALUES).stripTrailing() + ";\n\n"
+                + bind(QuotaStatements.APPLY, APPLY_VALUES).stripTrailing() + ";\n";
     }
 
     /** The statement with each named parameter replaced by its value; every parameter must have one. */

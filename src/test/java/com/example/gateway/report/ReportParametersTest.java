@@ -1,5 +1,7 @@
 package com.example.gateway.report;
 
+import com.example.gateway.units.Money;
+
 import java.time.LocalDate;
 
 import com.example.gateway.errors.GatewayException;

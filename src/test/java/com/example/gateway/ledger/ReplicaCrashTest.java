@@ -1,4 +1,4 @@
-package com.example.gateway.quota;
+package com.example.gateway.ledger;
 
 import java.io.File;
 import java.net.ServerSocket;

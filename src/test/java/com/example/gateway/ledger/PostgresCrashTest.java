@@ -1,4 +1,4 @@
-package com.example.gateway.quota;
+package com.example.gateway.ledger;
 
 import java.math.BigDecimal;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.example.gateway.quota;
+package com.example.gateway.ledger;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -9,6 +9,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import com.example.gateway.quota.AdmissionRequest;
+import com.example.gateway.quota.Balance;
+import com.example.gateway.quota.CallOutcome;
+import com.example.gateway.quota.Credential;
+import com.example.gateway.quota.QuotaService;
+import com.example.gateway.quota.Reservation;
+import com.example.gateway.quota.Settlement;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.tenant.TenantAuthenticator;
 import org.junit.jupiter.api.Test;
@@ -19,8 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ReservationSweeperTest extends GatewayIntegrationTest {
 
+    private static final byte[] ANSWER = "{\"status\":\"success\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     @Autowired
     QuotaService quotas;
+
+    @Autowired
+    GroupCommit ledger;
 
     @Autowired
     ReservationSweeper sweeper;
@@ -88,12 +100,12 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
         TestTenant tenant = tenant("1.00", null, null, null);
         Reservation reservation = reserve(tenant);
         UUID call = reservation.admission().requestId();
-        Settlement success = new Settlement(call, CallOutcome.SUCCESS, PRICE, 200, 200, "81443063", 650);
-        assertThat(quotas.settle(reservation, success, null).header()).isEqualTo("0.9953");
+        Settlement success = new Settlement(call, CallOutcome.SUCCESS, PRICE, 200, 200, "81443063", 650, ANSWER);
+        assertThat(ledger.settle(reservation, success).header()).isEqualTo("0.9953");
 
         // The same settlement again, as after a commit whose acknowledgement was lost: the reservation is gone and
         // the ledger row is there.
-        Balance again = quotas.settle(reservation, success, null);
+        Balance again = ledger.settle(reservation, success);
 
         assertThat(again.header()).as("not 'unlimited': the tenant has a budget").isEqualTo("unknown");
         assertThat(ledgerRows(tenant.id())).isEqualTo(1);
@@ -131,8 +143,8 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
     }
 
     private Reservation reserve(TestTenant tenant) {
-        return quotas.reserve(authenticator.keyHash(tenant.key(), null),
-                new AdmissionRequest(UUID.randomUUID(), "octoflat", "text2img", 1, PRICE, null, null));
+        return quotas.reserve(new Credential.KeyHash(authenticator.keyHash(tenant.key(), null)),
+                new AdmissionRequest(UUID.randomUUID(), "octoflat", "text2img", 1, null, null));
     }
 
     /** Settles every call from its own thread, all released at once so that they meet in the writer's queue. */
@@ -142,8 +154,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
             List<Future<Balance>> settled = calls.stream().map(call -> threads.submit(() -> {
                 start.await();
                 UUID id = call.admission().requestId();
-                return quotas.settle(call, new Settlement(id, CallOutcome.SUCCESS, PRICE, 200, 200, "81443063", 650),
-                        null);
+                return ledger.settle(call, new Settlement(id, CallOutcome.SUCCESS, PRICE, 200, 200, "81443063", 650, ANSWER));
             })).toList();
             start.countDown();
             return settled.stream().map(ReservationSweeperTest::get).toList();

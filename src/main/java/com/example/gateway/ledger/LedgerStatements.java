@@ -1,0 +1,89 @@
+package com.example.gateway.ledger;
+
+/** The ledger's writes, written once. {@code bench/per-call.sql} is generated from {@link #RECORD} (PerCallSqlTest). */
+public final class LedgerStatements {
+
+    /** The durable step for one call: its ledger row, from its reservation. No row when the reservation is gone. */
+    public static final String RECORD = """
+            INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
+                                     outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
+                                     prompt_sha256, created_at, settled_at)
+            SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotency_key, :upstreamId,
+                   :outcome, :upstreamStatus, :httpStatus, r.images, :cost, :latency, r.prompt_sha256, r.created_at, :now
+            FROM reservation r
+            WHERE r.request_id = :requestId
+            -- Holds the reservation against the sweeper (whose SKIP LOCKED passes it by) until the row commits; a
+            -- reservation the sweeper took first is gone here, and the call is settled without it.
+            FOR KEY SHARE OF r
+            -- the sweeper recorded it as abandoned meanwhile: settled without its reservation instead
+            ON CONFLICT (request_id) DO NOTHING
+            """;
+
+    /**
+     * Settles a call whose reservation is gone (the sweeper released it, or a database crash lost it): its row, and its
+     * cost added to the quota row's spending when the row is still in the call's month. An {@code abandoned} row the
+     * sweeper wrote meanwhile becomes the real outcome, once.
+     */
+    static final String SETTLE_UNRESERVED = """
+            WITH row AS (
+                INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
+                                         outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
+                                         prompt_sha256, created_at, settled_at)
+                VALUES (:requestId, :tenant, :keyId, :model, :endpoint, :idempotencyKey, :upstreamId, :outcome,
+                        :upstreamStatus, :httpStatus, :images, :cost, :latency, :promptSha256, :admittedAt, :now)
+                ON CONFLICT (request_id) DO UPDATE SET upstream_id = EXCLUDED.upstream_id, outcome = EXCLUDED.outcome,
+                    upstream_status = EXCLUDED.upstream_status, http_status = EXCLUDED.http_status,
+                    cost_usd = EXCLUDED.cost_usd, upstream_latency_ms = EXCLUDED.upstream_latency_ms,
+                    settled_at = EXCLUDED.settled_at
+                WHERE call_ledger.outcome = 'abandoned'
+                RETURNING tenant_id
+            ), state AS (
+                UPDATE quota_state q SET month_spent_usd = q.month_spent_usd
+                    + CASE WHEN q.month = :reservationMonth THEN :cost ELSE 0 END
+                FROM row WHERE q.tenant_id = row.tenant_id
+                RETURNING q.tenant_id, q.month, q.month_spent_usd, q.reserved_usd
+            )
+            SELECT t.monthly_budget_usd - CASE WHEN s.month >= :month THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
+                   AS remaining, t.monthly_budget_usd IS NULL AS unlimited
+            FROM state s JOIN tenant t ON t.id = s.tenant_id
+            """;
+
+    /**
+     * Releases reservations that no replica will settle and records their calls as {@code abandoned}, uncharged, in
+     * one statement; {@code SKIP LOCKED} lets every replica sweep at once without sweeping a reservation twice, and the
+     * insert yields to a settlement that commits its row in the race.
+     */
+    static final String SWEEP = """
+            WITH swept AS (
+                DELETE FROM reservation WHERE request_id IN (
+                    SELECT request_id FROM reservation r WHERE created_at < :cutoff
+                      AND NOT EXISTS (SELECT 1 FROM call_ledger l WHERE l.request_id = r.request_id)
+                    ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED)
+                RETURNING *
+            ), totals AS (
+                SELECT tenant_id, sum(amount_usd) AS amount, count(*) AS calls FROM swept GROUP BY tenant_id
+            ), slot AS (
+                UPDATE upstream_slot u SET in_flight = u.in_flight - (SELECT count(*) FROM swept WHERE holds_upstream_slot)
+                WHERE u.id = 1 AND EXISTS (SELECT 1 FROM swept WHERE holds_upstream_slot)
+            ), state AS (
+                UPDATE quota_state q SET reserved_usd = q.reserved_usd - totals.amount,
+                                         in_flight = q.in_flight - totals.calls
+                FROM totals WHERE q.tenant_id = totals.tenant_id
+            )
+            INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, outcome,
+                                     images, cost_usd, prompt_sha256, created_at, settled_at)
+            SELECT request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, 'abandoned', images, 0,
+                   prompt_sha256, created_at, :now
+            FROM swept
+            ON CONFLICT (request_id) DO NOTHING
+            """;
+
+    /** Recorded calls still holding their reservation: their replica died between the two settlement steps. */
+    static final String RECORDED = """
+            SELECT r.tenant_id, r.request_id FROM reservation r JOIN call_ledger l ON l.request_id = r.request_id
+            WHERE l.settled_at < ? ORDER BY r.tenant_id LIMIT 1000
+            """;
+
+    private LedgerStatements() {
+    }
+}

@@ -1,0 +1,15 @@
+package com.example.gateway.proxy;
+
+import java.net.URI;
+import java.util.UUID;
+
+/**
+ * One client call as the controller read it off HTTP; nothing below the controller sees the servlet request.
+ * @param body the raw JSON body, forwarded as sent (less the key)
+ * @param bearerKey the {@code Authorization: Bearer} token, or {@code null}
+ * @param idempotencyKey the {@code Idempotency-Key} header as sent, or {@code null}
+ * @param publicBase where clients reach the gateway, for the {@code fetch_result} links in answers
+ */
+record ImageCall(Endpoint endpoint, byte[] body, String bearerKey, String idempotencyKey, UUID requestId,
+        URI publicBase) {
+}

@@ -1,0 +1,144 @@
+package com.example.gateway.quota;
+
+/**
+ * The quota row's SQL, written once. {@code bench/per-call.sql} is generated from these (see {@code PerCallSqlTest}),
+ * so the benchmark's PostgreSQL floor runs exactly what the gateway runs.
+ */
+public final class QuotaStatements {
+
+    /**
+     * Admits a call: finds the key, locks its tenant's quota row, decides, and on yes counts the call and reserves its
+     * exact price, in one statement. PostgreSQL's row lock serialises concurrent admissions of one tenant whichever
+     * replica sends them, and the verdict is taken on the locked, newest row, so together they can never overshoot.
+     * Answers one row for a valid key, with the reason the call was refused ({@code refusal}, null when admitted);
+     * none for an unknown or revoked key. {@code %s} is the key criterion, see {@link #reserve(Credential)}.
+     * <p>
+     * Windows only move forward: a call that names an older month, day or minute than the row's (a replica whose clock
+     * is behind, a call that waited across a boundary) is counted in the row's window, so a counter or a month's
+     * spending is never reset by a stale call.
+     */
+    private static final String RESERVE = """
+            WITH verdict AS MATERIALIZED (
+                SELECT k.id AS key_id, k.tenant_id, w.month, w.day, w.minute,
+                       CASE
+                           WHEN t.suspended THEN 'tenant_suspended'
+                           WHEN t.monthly_budget_usd IS NOT NULL
+                                AND CASE WHEN q.month = w.month THEN q.month_spent_usd ELSE 0 END + q.reserved_usd
+                                    + :price > t.monthly_budget_usd THEN 'budget_exhausted'
+                           WHEN t.daily_request_limit IS NOT NULL
+                                AND CASE WHEN q.day = w.day THEN q.day_calls ELSE 0 END >= t.daily_request_limit
+                                THEN 'daily_limit'
+                           WHEN t.requests_per_minute IS NOT NULL
+                                AND CASE WHEN q.minute = w.minute THEN q.minute_calls ELSE 0 END >= t.requests_per_minute
+                                THEN 'rate_limited'
+                           WHEN t.max_concurrent IS NOT NULL AND q.in_flight >= t.max_concurrent
+                                THEN 'too_many_concurrent'
+                       END AS refusal
+                FROM api_key k
+                JOIN tenant t ON t.id = k.tenant_id
+                JOIN quota_state q ON q.tenant_id = k.tenant_id
+                CROSS JOIN LATERAL (SELECT greatest(q.month, :month) AS month, greatest(q.day, :day) AS day,
+                                           greatest(q.minute, :minute) AS minute) w
+                WHERE k.%s AND k.revoked_at IS NULL
+                FOR UPDATE OF q
+            ), admitted AS (
+                UPDATE quota_state q SET
+                    month_spent_usd = CASE WHEN q.month = v.month THEN q.month_spent_usd ELSE 0 END,
+                    month = v.month,
+                    reserved_usd = q.reserved_usd + :price,
+                    in_flight = q.in_flight + 1,
+                    day_calls = CASE WHEN q.day = v.day THEN q.day_calls ELSE 0 END + 1,
+                    day = v.day,
+                    minute_calls = CASE WHEN q.minute = v.minute THEN q.minute_calls ELSE 0 END + 1,
+                    minute = v.minute
+                FROM verdict v
+                WHERE q.tenant_id = v.tenant_id AND v.refusal IS NULL
+                RETURNING q.tenant_id
+            ), reserved AS (
+                INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
+                                         idempotency_key, prompt_sha256, created_at, holds_upstream_slot)
+                SELECT :requestId, v.tenant_id, v.key_id, :model, :endpoint, :images, :price, v.month, :idempotencyKey,
+                       :promptSha256, :now, :holdsSlot
+                FROM verdict v JOIN admitted a ON a.tenant_id = v.tenant_id
+                RETURNING request_id
+            )
+            SELECT v.key_id, v.tenant_id, v.refusal, v.month, v.day, v.minute,
+                   EXISTS (SELECT 1 FROM reserved) AS admitted
+            FROM verdict v
+            -- Commit without waiting for the WAL flush (see QuotaService.reserve); transaction-local, so it ends with
+            -- this statement.
+            CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+            """;
+
+    public static final String RESERVE_BY_KEY_HASH = RESERVE.formatted("key_hash = :keyHash");
+
+    static final String RESERVE_BY_KEY_ID = RESERVE.formatted("id = :keyId");
+
+    static final String TAKE_UPSTREAM_SLOT = """
+            UPDATE upstream_slot SET in_flight = in_flight + 1 WHERE id = 1 AND in_flight < ?
+            """;
+
+    /**
+     * The second settlement step for recorded calls of one tenant: releases their reservations and charges their
+     * recorded costs, once (the reservation is deleted as it is applied). A cost whose month is older than the row's
+     * belongs to a month that is over: its ledger row carries it, the current month's budget does not. Records the
+     * budget alerts the new spending crosses.
+     */
+    public static final String APPLY = """
+            WITH applied AS (
+                DELETE FROM reservation r USING call_ledger l
+                WHERE r.request_id = ANY(:requestIds) AND r.tenant_id = :tenant AND l.request_id = r.request_id
+                RETURNING r.amount_usd, r.month, r.holds_upstream_slot, l.cost_usd
+            ), state AS (
+                UPDATE quota_state q SET
+                    reserved_usd = q.reserved_usd - (SELECT sum(amount_usd) FROM applied),
+                    in_flight = q.in_flight - (SELECT count(*) FROM applied),
+                    month_spent_usd = q.month_spent_usd
+                        + (SELECT coalesce(sum(cost_usd), 0) FROM applied a WHERE a.month = q.month)
+                WHERE q.tenant_id = :tenant AND EXISTS (SELECT 1 FROM applied)
+                RETURNING q.tenant_id, q.month, q.month_spent_usd, q.reserved_usd
+            ), slot AS (
+                UPDATE upstream_slot u SET in_flight = u.in_flight - (SELECT count(*) FROM applied WHERE holds_upstream_slot)
+                WHERE u.id = 1 AND EXISTS (SELECT 1 FROM applied WHERE holds_upstream_slot)
+            ), alerts AS (
+                -- Spending that crosses one of the tenant's thresholds records that alert, once per threshold and
+                -- month; the alert package delivers it after this commits.
+                INSERT INTO budget_alert (tenant_id, month, threshold_percent, spent_usd, budget_usd, created_at,
+                                          next_attempt_at)
+                SELECT s.tenant_id, s.month, threshold, s.month_spent_usd, t.monthly_budget_usd, :now, :now
+                FROM state s JOIN tenant t ON t.id = s.tenant_id, unnest(t.alert_thresholds) AS threshold
+                WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0
+                  AND EXISTS (SELECT 1 FROM applied WHERE cost_usd > 0)
+                  AND s.month_spent_usd * 100 >= t.monthly_budget_usd * threshold
+                ON CONFLICT DO NOTHING
+                RETURNING threshold_percent
+            )
+            SELECT t.monthly_budget_usd - CASE WHEN s.month >= :month THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
+                   AS remaining, t.monthly_budget_usd IS NULL AS unlimited,
+                   (SELECT count(*) FROM alerts) AS alerts
+            FROM state s JOIN tenant t ON t.id = s.tenant_id
+            -- Commit without waiting for the WAL flush: the ledger rows are already durable (see ledger.GroupCommit).
+            CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+            """;
+
+    /** The tenant's consumption, in the row's windows or the caller's, whichever is newer. */
+    static final String USAGE = """
+            SELECT t.monthly_budget_usd,
+                   CASE WHEN q.month >= :month THEN q.month_spent_usd ELSE 0 END AS spent,
+                   q.reserved_usd,
+                   CASE WHEN q.day >= :day THEN q.day_calls ELSE 0 END AS calls_today,
+                   q.in_flight
+            FROM tenant t JOIN quota_state q ON q.tenant_id = t.id
+            WHERE t.id = :tenant
+            """;
+
+    private QuotaStatements() {
+    }
+
+    static String reserve(Credential credential) {
+        return switch (credential) {
+            case Credential.KeyHash hash -> RESERVE_BY_KEY_HASH;
+            case Credential.AuthenticatedKey key -> RESERVE_BY_KEY_ID;
+        };
+    }
+}
