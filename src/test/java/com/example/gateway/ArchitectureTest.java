@@ -70,4 +70,38 @@ class ArchitectureTest {
                 .and(JavaClass.Predicates.resideOutsideOfPackage("com.example.gateway.errors..")))
             .check(CLASSES);
     }
+
+    @Test
+    void onlyTheControllerAndItsAnswerWriterSeeTheServletRequest() {
+        noClasses().that().resideInAPackage("com.example.gateway.proxy..")
+            .and().doNotHaveSimpleName("ImageController").and().doNotHaveSimpleName("AsyncAnswers")
+            .should().dependOnClassesThat().resideInAPackage("jakarta.servlet..")
+            .check(CLASSES);
+    }
+
+    @Test
+    void theQuotaRowKnowsNothingOfTheLedgerTheCallPathOrItsListeners() {
+        noClasses().that().resideInAPackage("com.example.gateway.quota..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.example.gateway.ledger..",
+                    "com.example.gateway.proxy..", "com.example.gateway.idempotency..", "com.example.gateway.alert..",
+                    "com.example.gateway.report..", "com.example.gateway.web..")
+            .check(CLASSES);
+    }
+
+    @Test
+    void theLedgerKnowsNothingOfTheCallPathOrItsListeners() {
+        noClasses().that().resideInAPackage("com.example.gateway.ledger..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.example.gateway.proxy..",
+                    "com.example.gateway.idempotency..", "com.example.gateway.alert..", "com.example.gateway.web..")
+            .check(CLASSES);
+    }
+
+    @Test
+    void featuresMeetTheErrorDialectInItsOwnPackageNotInWeb() {
+        noClasses().that().resideInAnyPackage("com.example.gateway.tenant..", "com.example.gateway.quota..",
+                "com.example.gateway.ledger..", "com.example.gateway.idempotency..", "com.example.gateway.alert..",
+                "com.example.gateway.modelslab..")
+            .should().dependOnClassesThat().resideInAPackage("com.example.gateway.web..")
+            .check(CLASSES);
+    }
 }
