@@ -42,6 +42,9 @@ public class GroupCommit implements SmartLifecycle {
     /** After the web server's graceful shutdown and stop (Boot's phases are {@code DEFAULT_PHASE - 1024} and - 2048). */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
+    /** How long stopping waits for the queue to drain; the pod's termination grace leaves room for it. */
+    public static final Duration DRAIN = Duration.ofSeconds(30);
+
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     private static final int MAX_GROUP = 256;
     private static final int WRITERS = 2;
@@ -168,7 +171,7 @@ public class GroupCommit implements SmartLifecycle {
     public void stop() {
         running = false;
         try {
-            if (!drained.await(30, TimeUnit.SECONDS)) {
+            if (!drained.await(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.error("{} settlements were not written before shutdown; the sweeper will record them as abandoned",
                         queue.size());
             }

@@ -37,6 +37,11 @@ final class GatewayConfiguration {
         return Integer.parseInt(placeholderDefault("server", "port"));
     }
 
+    /** A property's plain value in application.yaml. */
+    String value(String... path) {
+        return String.valueOf(application.text(path));
+    }
+
     /** The environment variable a {@code ${VARIABLE:default}} property reads. */
     String variableOf(String... path) {
         return placeholder(path).group(1);

@@ -1,5 +1,7 @@
 package com.example.gateway.deployment;
 
+import com.example.gateway.ledger.GroupCommit;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,7 +107,23 @@ class KubernetesBaseTest {
 
         assertThat(preStop.getFirst()).isEqualTo("sleep");
         assertThat(preStopSleep).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-        assertThat(preStopSleep.plus(shutdownGrace)).isLessThan(terminationGrace);
+        assertThat(preStopSleep.plus(shutdownGrace).plus(GroupCommit.DRAIN)).isLessThan(terminationGrace);
+    }
+
+    /**
+     * A call in flight at SIGTERM may take ModelsLab's whole response timeout and then the settlement wait (10s by
+     * default, gateway.quota.settle-wait) before it is answered; the shutdown grace covers both (the gateway also
+     * refuses to start otherwise), so a rollout never drops a call that ModelsLab is still working on.
+     */
+    @Test
+    void theShutdownGraceCoversACallThatTakesModelsLabsWholeResponseTimeout() {
+        Duration shutdownGrace = duration(base.gatewayConfigMap().text("data",
+                gateway.variableOf("spring", "lifecycle", "timeout-per-shutdown-phase")));
+        Duration responseTimeout = duration(gateway.value("modelslab", "response-timeout"));
+
+        assertThat(shutdownGrace).isGreaterThanOrEqualTo(responseTimeout.plusSeconds(10 + 5));
+        assertThat(duration(gateway.placeholderDefault("spring", "lifecycle", "timeout-per-shutdown-phase")))
+            .isGreaterThanOrEqualTo(responseTimeout.plusSeconds(10 + 5));
     }
 
     @Test
