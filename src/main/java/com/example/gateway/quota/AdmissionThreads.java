@@ -1,9 +1,13 @@
 package com.example.gateway.quota;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
@@ -24,18 +28,31 @@ import org.springframework.stereotype.Component;
 @Component
 class AdmissionThreads {
 
+    /** Calls that may wait for an admission thread at once; a burst beyond it gets 503 at once. */
+    static final int MAX_WAITING = 10_000;
+
+    /**
+     * How long a started admission statement may take before its caller stops waiting: well past pgJDBC's socket
+     * timeout, so this fires only when that did not. Should the statement still admit the call, the sweeper releases
+     * its reservation later; nothing was forwarded.
+     */
+    static final Duration STATEMENT_BOUND = Duration.ofSeconds(60);
+
     private final ExecutorService threads;
     private final long maxWaitNanos;
 
     AdmissionThreads(QuotaProperties properties) {
-        this.threads = Executors.newFixedThreadPool(properties.admissionThreads(),
-                Thread.ofPlatform().daemon().name("admission-", 0).factory());
+        this.threads = new ThreadPoolExecutor(properties.admissionThreads(), properties.admissionThreads(), 0,
+                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_WAITING),
+                Thread.ofPlatform().daemon().name("admission-", 0).factory(), (task, executor) -> {
+                    throw new CannotGetJdbcConnectionException("Too many calls are waiting for an admission thread");
+                });
         this.maxWaitNanos = properties.admissionWait().toNanos();
     }
 
     /**
-     * Runs the work on an admission thread and waits for it. The wait cannot be interrupted: once the work has started,
-     * its outcome (a reservation) must reach the caller.
+     * Runs the work on an admission thread and waits for it, at most the admission wait plus {@link #STATEMENT_BOUND}.
+     * @throws CannotGetJdbcConnectionException when no thread was free in time, or the statement did not return
      */
     <T> T run(Supplier<T> work) {
         long queuedAt = System.nanoTime();
@@ -54,16 +71,23 @@ class AdmissionThreads {
             }
         });
         try {
-            return result.join();
+            return result.get(maxWaitNanos + STATEMENT_BOUND.toNanos(), TimeUnit.NANOSECONDS);
         }
-        catch (CompletionException ex) {
+        catch (TimeoutException ex) {
+            throw new CannotGetJdbcConnectionException("The admission statement did not return in time");
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new CannotGetJdbcConnectionException("Interrupted while waiting for admission");
+        }
+        catch (ExecutionException ex) {
             if (ex.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
             if (ex.getCause() instanceof Error error) {
                 throw error;
             }
-            throw ex;
+            throw new IllegalStateException(ex.getCause());
         }
     }
 
