@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 @Import(SimulatorConfiguration.class)
 @TestPropertySource(properties = { "gateway.simulator.enabled=true", "gateway.simulator.expected-key=shared-test-key",
         "gateway.simulator.processing-time=200ms" })
-class SimulatorControllerTests {
+class SimulatorControllerTest {
 
     private static final String IMAGES = "/simulator/api/v6/images";
 

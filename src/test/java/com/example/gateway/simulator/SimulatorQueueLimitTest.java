@@ -17,14 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * In its own context with a long processing time, so the count of queued generations is exactly what this test made.
- * Like {@link SimulatorControllerTests}, it loads only the simulator's own controller.
+ * Like {@link SimulatorControllerTest}, it loads only the simulator's own controller.
  */
 @WebMvcTest(useDefaultFilters = false,
         includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = SimulatorController.class))
 @Import(SimulatorConfiguration.class)
 @TestPropertySource(properties = { "gateway.simulator.enabled=true", "gateway.simulator.expected-key=shared-test-key",
         "gateway.simulator.processing-time=10m" })
-class SimulatorQueueLimitTests {
+class SimulatorQueueLimitTest {
 
     private static final String QUEUED = "{\"key\":\"shared-test-key\",\"prompt\":\"a fox [queue]\"}";
 
