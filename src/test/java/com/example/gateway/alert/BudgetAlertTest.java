@@ -15,10 +15,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.example.gateway.GatewayApplication;
-import com.example.gateway.support.FakeModelsLab;
+import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.GatewayIntegrationTest;
-import com.example.gateway.support.TestDatabaseConfiguration;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,16 +24,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class BudgetAlertTest extends GatewayIntegrationTest {
 
-    private static ConfigurableApplicationContext secondReplica;
+    private static ExtraReplica secondReplica;
     private static HttpServer webhook;
     private static final List<JsonNode> delivered = new CopyOnWriteArrayList<>();
     private static final AtomicInteger failuresToServe = new AtomicInteger();
@@ -55,9 +49,7 @@ class BudgetAlertTest extends GatewayIntegrationTest {
             exchange.close();
         });
         webhook.start();
-        secondReplica = new SpringApplicationBuilder(GatewayApplication.class, TestDatabaseConfiguration.class)
-            .profiles("test")
-            .run("--server.port=0", "--modelslab.base-url=" + FakeModelsLab.shared().baseUrl());
+        secondReplica = ExtraReplica.start();
     }
 
     @AfterAll
@@ -75,7 +67,7 @@ class BudgetAlertTest extends GatewayIntegrationTest {
     @Test
     void firesEachThresholdExactlyOnceWhenTwoReplicasSettleAtTheSameTime() throws Exception {
         TestTenant tenant = tenantWithWebhook(PRICE.multiply(BigDecimal.TEN));
-        String second = "http://127.0.0.1:" + ((WebServerApplicationContext) secondReplica).getWebServer().getPort();
+        String second = secondReplica.baseUrl();
 
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Response>> calls = new ArrayList<>();

@@ -1,16 +1,13 @@
 package com.example.gateway.faults;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import com.example.gateway.GatewayApplication;
 import com.example.gateway.support.FakeModelsLab;
+import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.FakeModelsLab.Reply;
 import com.example.gateway.support.GatewayIntegrationTest;
-import com.example.gateway.support.TestDatabaseConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,10 +16,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static com.example.gateway.faults.ErrorDialect.assertError;
 import static com.example.gateway.faults.ErrorDialect.assertNoSecrets;
@@ -64,21 +59,13 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
     }
 
     @Test
-    void connectionRefusedIsAnUnchargedUpstreamError() throws IOException {
+    void connectionRefusedIsAnUnchargedUpstreamError() {
         tenant = tenant();
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
         // A second replica on the same database, whose ModelsLab is a port nobody listens on.
-        try (ConfigurableApplicationContext replica = new SpringApplicationBuilder(GatewayApplication.class,
-                TestDatabaseConfiguration.class)
-            .profiles("test")
-            .properties("server.port=0", "modelslab.base-url=http://127.0.0.1:" + closedPort)
-            .run()) {
-            String replicaUrl = "http://127.0.0.1:" + replica.getEnvironment().getProperty("local.server.port");
-
-            Response response = send(replicaUrl, "POST", "/api/v6/images/text2img", CAT,
+        try (ExtraReplica replica = ExtraReplica.with()
+            .modelsLab("http://127.0.0.1:" + ExtraReplica.freePort())
+            .start()) {
+            Response response = send(replica.baseUrl(), "POST", "/api/v6/images/text2img", CAT,
                     Map.of("Authorization", "Bearer " + tenant.key()));
 
             assertError(response, 502, "upstream_error");

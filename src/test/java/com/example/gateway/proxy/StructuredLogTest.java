@@ -2,21 +2,16 @@ package com.example.gateway.proxy;
 
 import java.util.Map;
 
-import com.example.gateway.GatewayApplication;
-import com.example.gateway.support.FakeModelsLab;
+import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.support.GatewayIntegrationTest.Response;
-import com.example.gateway.support.TestDatabaseConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,12 +21,8 @@ class StructuredLogTest {
 
     @Test
     void eachCallLogsOneJsonLineWithRequestIdTenantOutcomeCostAndLatencyButNoKeys(CapturedOutput output) {
-        try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class,
-                TestDatabaseConfiguration.class)
-            .profiles("test")
-            .run("--server.port=0", "--modelslab.base-url=" + FakeModelsLab.shared().baseUrl(),
-                    "--logging.structured.format.console=ecs")) {
-            String base = "http://127.0.0.1:" + ((WebServerApplicationContext) gateway).getWebServer().getPort();
+        try (ExtraReplica gateway = ExtraReplica.with().property("logging.structured.format.console", "ecs").start()) {
+            String base = gateway.baseUrl();
             Map<String, String> admin = Map.of("Authorization", "Bearer " + GatewayIntegrationTest.ADMIN_TOKEN);
             String tenant = "logs-" + System.nanoTime();
             GatewayIntegrationTest.send(base, "POST", "/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"Logs\"}", admin);

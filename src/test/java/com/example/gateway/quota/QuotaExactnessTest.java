@@ -9,17 +9,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.example.gateway.GatewayApplication;
+import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.GatewayIntegrationTest;
-import com.example.gateway.support.TestDatabaseConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,20 +24,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class QuotaExactnessTest extends GatewayIntegrationTest {
 
-    private static final List<ConfigurableApplicationContext> otherReplicas = new ArrayList<>();
+    private static final List<ExtraReplica> otherReplicas = new ArrayList<>();
 
     @BeforeAll
     static void startTwoMoreReplicas() {
         for (int i = 0; i < 2; i++) {
-            otherReplicas.add(new SpringApplicationBuilder(GatewayApplication.class, TestDatabaseConfiguration.class)
-                .profiles("test")
-                .run("--server.port=0", "--modelslab.base-url=" + FakeModelsLab.shared().baseUrl()));
+            otherReplicas.add(ExtraReplica.start());
         }
     }
 
     @AfterAll
     static void stopTheOtherReplicas() {
-        otherReplicas.forEach(ConfigurableApplicationContext::close);
+        otherReplicas.forEach(ExtraReplica::close);
     }
 
     @Test
@@ -120,8 +113,7 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
     /** Fires {@code calls} text2img calls at once, spread round-robin over the three replicas. */
     private List<Response> fire(int calls, String key) throws Exception {
         List<String> replicas = new ArrayList<>(List.of(baseUrl()));
-        otherReplicas.forEach(replica -> replicas
-            .add("http://127.0.0.1:" + ((WebServerApplicationContext) replica).getWebServer().getPort()));
+        otherReplicas.forEach(replica -> replicas.add(replica.baseUrl()));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Response>> futures = new ArrayList<>();
             for (int i = 0; i < calls; i++) {
