@@ -108,7 +108,7 @@ class BudgetAlertTest extends GatewayIntegrationTest {
     }
 
     private TestTenant tenantWithWebhook(BigDecimal budget) {
-        TestTenant tenant = tenant(budget.toPlainString(), null, null, null);
+        TestTenant tenant = newTenant().budget(budget).create();
         Response patched = admin("PATCH", "/admin/tenants/" + tenant.id(), "{\"alertWebhookUrl\":\"http://127.0.0.1:"
                 + webhook.getAddress().getPort() + "/hooks/budget\",\"alertThresholds\":[100,80]}");
         assertThat(patched.json().get("alertThresholds").toString()).isEqualTo("[80,100]");

@@ -65,7 +65,7 @@ class ErrorDialectTest extends GatewayIntegrationTest {
 
     @Test
     void budgetExhaustedAfterTheOneCallTheBudgetCovers() {
-        TestTenant tenant = tenant("0.0047", null, null, null);
+        TestTenant tenant = newTenant().budget("0.0047").create();
 
         Response first = text2img(tenant.key(), CAT);
         Response second = text2img(tenant.key(), CAT);
@@ -158,7 +158,7 @@ class ErrorDialectTest extends GatewayIntegrationTest {
 
     @Test
     void dailyLimit() {
-        TestTenant tenant = tenant(null, 1, null, null);
+        TestTenant tenant = newTenant().dailyLimit(1).create();
 
         Response first = text2img(tenant.key(), CAT);
         Response second = text2img(tenant.key(), CAT);
@@ -173,7 +173,7 @@ class ErrorDialectTest extends GatewayIntegrationTest {
     @Test
     void rateLimitedPerMinute() {
         awayFromTheEndOfAMinute();
-        TestTenant tenant = tenant(null, null, 2, null);
+        TestTenant tenant = newTenant().perMinute(2).create();
 
         Response first = text2img(tenant.key(), CAT);
         Response second = text2img(tenant.key(), CAT);
@@ -189,7 +189,7 @@ class ErrorDialectTest extends GatewayIntegrationTest {
 
     @Test
     void tooManyConcurrent() {
-        TestTenant tenant = tenant(null, null, null, 1);
+        TestTenant tenant = newTenant().maxConcurrent(1).create();
         upstream.answer(request -> FakeModelsLab.success(request).delayedBy(1000));
 
         CompletableFuture<Response> first = async(() -> text2img(tenant.key(), CAT));

@@ -45,7 +45,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     @Test
     void noAnswerInTimeIsAChargedUpstreamTimeout() {
-        tenant = tenant("1.00", null, null, null);
+        tenant = newTenant().budget("1.00").create();
         upstream.answer(request -> FakeModelsLab.success(request).delayedBy(2500));
 
         long started = System.nanoTime();
@@ -151,7 +151,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     @Test
     void aSlowQueuedGenerationIsChargedOnceAndItsFetchIsFree() {
-        tenant = tenant("1.00", null, null, null);
+        tenant = newTenant().budget("1.00").create();
         long id = upstream.nextId();
         upstream.answer(request -> request.path().contains("/fetch/") ? FakeModelsLab.success(request)
                 : FakeModelsLab.processing(id).delayedBy(800));

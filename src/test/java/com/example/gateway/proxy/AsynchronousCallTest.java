@@ -31,7 +31,7 @@ class AsynchronousCallTest extends GatewayIntegrationTest {
 
     @Test
     void callsAtModelsLabHoldNoRequestThreadAndAreSettledWhenItAnswers() throws Exception {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         CountDownLatch release = new CountDownLatch(1);
         upstream.answer(request -> {
             try {

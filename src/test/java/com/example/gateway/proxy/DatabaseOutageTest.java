@@ -21,7 +21,7 @@ class DatabaseOutageTest extends GatewayIntegrationTest {
     void whileTheDatabaseIsDownReadinessIsDownAndCallsGet503WithNothingForwarded() {
         LocalPostgres postgres = TestDatabase.get().localPostgres();
         assumeThat(postgres).as("needs the throwaway cluster, which the test can stop").isNotNull();
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         assertThat(text2img(tenant.key(), "{\"prompt\":\"before\"}").status()).isEqualTo(200);
         upstream.reset();
 
@@ -53,7 +53,7 @@ class DatabaseOutageTest extends GatewayIntegrationTest {
     void aCallInFlightWhenTheDatabaseGoesAwayIsStillRecordedOnceItReturns() throws Exception {
         LocalPostgres postgres = TestDatabase.get().localPostgres();
         assumeThat(postgres).as("needs the throwaway cluster, which the test can stop").isNotNull();
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         upstream.answer(request -> FakeModelsLab.success(request).delayedBy(1000));
 
         CompletableFuture<Response> call = CompletableFuture

@@ -15,7 +15,7 @@ class GatewayPathTest extends GatewayIntegrationTest {
 
     @Test
     void forwardsWithTheSharedKeyAndRecordsTheExactCost() {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
 
         Response response = text2img(tenant.key(),
                 "{\"model_id\":\"octoflat\",\"prompt\":\"a cat\",\"width\":\"512\",\"height\":512,\"x_unknown\":{\"a\":[1,2.50]}}");

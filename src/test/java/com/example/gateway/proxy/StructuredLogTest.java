@@ -5,6 +5,8 @@ import java.util.Map;
 import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.support.GatewayIntegrationTest.Response;
+import com.example.gateway.support.GatewayIntegrationTest.TestTenant;
+import com.example.gateway.support.TenantBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -23,12 +25,10 @@ class StructuredLogTest {
     void eachCallLogsOneJsonLineWithRequestIdTenantOutcomeCostAndLatencyButNoKeys(CapturedOutput output) {
         try (ExtraReplica gateway = ExtraReplica.with().property("logging.structured.format.console", "ecs").start()) {
             String base = gateway.baseUrl();
-            Map<String, String> admin = Map.of("Authorization", "Bearer " + GatewayIntegrationTest.ADMIN_TOKEN);
-            String tenant = "logs-" + System.nanoTime();
-            GatewayIntegrationTest.send(base, "POST", "/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"Logs\"}", admin);
+            TestTenant created = TenantBuilder.on(base).create();
+            String tenant = created.id();
+            String key = created.key();
             JsonMapper json = JsonMapper.builder().build();
-            String key = json.readTree(GatewayIntegrationTest.send(base, "POST", "/admin/tenants/" + tenant + "/keys",
-                    "{\"name\":\"k\"}", admin).body()).get("key").asString();
 
             Response call = GatewayIntegrationTest.send(base, "POST", "/api/v6/images/text2img",
                     "{\"prompt\":\"a private prompt\"}", Map.of("Authorization", "Bearer " + key));

@@ -30,7 +30,7 @@ class AdmissionRoundTripsTest extends GatewayIntegrationTest {
 
     @Test
     void anAdmissionIsOneRoundTrip() {
-        TestTenant tenant = tenant("10.00", null, null, null);
+        TestTenant tenant = newTenant().budget("10.00").create();
         // pgJDBC server-prepares a statement on its fifth execution on a connection; each admission thread keeps to
         // one connection, so this prepares it on all of them.
         for (int i = 0; i < 120; i++) {

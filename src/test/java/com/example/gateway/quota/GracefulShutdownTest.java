@@ -16,7 +16,7 @@ class GracefulShutdownTest extends GatewayIntegrationTest {
 
     @Test
     void aCallInFlightWhenTheReplicaStopsStillSettlesExactlyOnce() throws Exception {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         try (ExtraReplica replica = ExtraReplica.start()) {
             upstream.answer(request -> FakeModelsLab.success(request).delayedBy(1500));
 

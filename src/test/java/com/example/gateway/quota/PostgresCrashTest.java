@@ -33,7 +33,7 @@ class PostgresCrashTest extends GatewayIntegrationTest {
     void everyAnsweredCallSurvivesAPostgresCrashAndTheQuotaAgreesWithTheLedgerAfterwards() throws Exception {
         LocalPostgres postgres = TestDatabase.get().localPostgres();
         assumeThat(postgres).as("needs the throwaway cluster, which the test can crash").isNotNull();
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         List<Future<Response>> calls;
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             calls = IntStream.range(0, 40)

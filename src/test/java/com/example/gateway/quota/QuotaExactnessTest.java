@@ -40,7 +40,7 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
 
     @Test
     void threeReplicasAdmitExactlyWhatTheBudgetCovers() throws Exception {
-        TestTenant tenant = tenant(PRICE.multiply(BigDecimal.valueOf(137)).toPlainString(), null, null, null);
+        TestTenant tenant = newTenant().budget(PRICE.multiply(BigDecimal.valueOf(137))).create();
         upstream.answer(request -> FakeModelsLab.success(request).delayedBy(20));
 
         List<Response> responses = fire(600, tenant.key());
@@ -59,7 +59,7 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
 
     @Test
     void threeReplicasAdmitExactlyTheDailyCap() throws Exception {
-        TestTenant tenant = tenant(null, 23, null, null);
+        TestTenant tenant = newTenant().dailyLimit(23).create();
 
         List<Response> responses = fire(100, tenant.key());
 
@@ -76,7 +76,7 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
 
     @Test
     void threeReplicasNeverExceedMaxConcurrentTogether() throws Exception {
-        TestTenant tenant = tenant(null, null, null, 5);
+        TestTenant tenant = newTenant().maxConcurrent(5).create();
         AtomicInteger mostInFlight = upstream.answerSlowlyCountingMostInFlight(300);
 
         List<Response> responses = fire(60, tenant.key());
@@ -99,7 +99,7 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
             // The limit counts per UTC minute: start the burst well inside one.
             Thread.sleep((61 - second) * 1000L);
         }
-        TestTenant tenant = tenant(null, null, 50, null);
+        TestTenant tenant = newTenant().perMinute(50).create();
 
         List<Response> responses = fire(300, tenant.key());
 

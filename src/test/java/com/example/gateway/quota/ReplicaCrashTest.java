@@ -31,7 +31,7 @@ class ReplicaCrashTest extends GatewayIntegrationTest {
 
     @Test
     void reservationsOfAKilledReplicaAreReleasedAndTheOthersKeepServing() throws Exception {
-        TestTenant tenant = tenant(PRICE.multiply(java.math.BigDecimal.valueOf(5)).toPlainString(), null, null, null);
+        TestTenant tenant = newTenant().budget(PRICE.multiply(java.math.BigDecimal.valueOf(5))).create();
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

@@ -30,7 +30,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
 
     @Test
     void releasesTheReservationOfACallWhoseReplicaDiedAndRecordsItUncharged() {
-        TestTenant tenant = tenant("0.0094", null, null, 1);
+        TestTenant tenant = newTenant().budget("0.0094").maxConcurrent(1).create();
         // A replica admitted this call and died before settling it.
         UUID orphan = reserve(tenant).admission().requestId();
         assertThat(text2img(tenant.key(), "{\"prompt\":\"blocked\"}").code()).isEqualTo("too_many_concurrent");
@@ -52,7 +52,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
 
     @Test
     void appliesACallThatWasRecordedButNeverAppliedToTheQuotaExactlyOnce() {
-        TestTenant tenant = tenant("0.0094", null, null, 1);
+        TestTenant tenant = newTenant().budget("0.0094").maxConcurrent(1).create();
         UUID call = reserve(tenant).admission().requestId();
         // The replica wrote the call's ledger row (the durable step) and died before applying it to the quota row.
         jdbc.sql("""
@@ -85,7 +85,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
 
     @Test
     void aLateSettlementOfACallAlreadyRecordedChargesNothingMoreAndAnswersAnUnknownBalance() {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         Reservation reservation = reserve(tenant);
         UUID call = reservation.admission().requestId();
         Settlement success = new Settlement(call, CallOutcome.SUCCESS, PRICE, 200, 200, "81443063", 650);
@@ -108,7 +108,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
      */
     @Test
     void callsSettledTogetherAreEachRecordedAndChargedOnceEvenWhenOneReservationWasReleased() throws Exception {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         List<Reservation> calls = List.of(reserve(tenant), reserve(tenant), reserve(tenant), reserve(tenant));
         // The sweeper takes the last call for one whose replica died: released, recorded as abandoned.
         UUID late = calls.get(3).admission().requestId();

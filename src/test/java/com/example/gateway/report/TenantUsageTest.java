@@ -24,8 +24,8 @@ class TenantUsageTest extends GatewayIntegrationTest {
 
     @Test
     void showsEachTenantOnlyItsOwnMonthWhateverItAsksFor() {
-        TestTenant a = tenant("5", 1000, null, null);
-        TestTenant b = tenant(null, null, null, null);
+        TestTenant a = newTenant().budget("5").dailyLimit(1000).create();
+        TestTenant b = tenant();
         UUID keyA = ledger.keyOf(a.id());
         UUID keyB = ledger.keyOf(b.id());
         ledger.call(a.id(), keyA, "octoflat", "success", 1, "0.0047", "2061-05-01T00:00:00Z");
@@ -61,7 +61,7 @@ class TenantUsageTest extends GatewayIntegrationTest {
 
     @Test
     void defaultsToTheCurrentMonthAndMatchesWhatTheGatewayCharged() {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         Response call = text2img(tenant.key(), "{\"prompt\":\"a cat\"}");
 
         JsonNode usage = usage(tenant.key(), "").json();

@@ -68,7 +68,7 @@ class TenantAdminTest extends GatewayIntegrationTest {
 
     @Test
     void patchesLimitsAndSuspension() {
-        TestTenant tenant = tenant("1", null, null, null);
+        TestTenant tenant = newTenant().budget("1").create();
 
         Response patched = admin("PATCH", "/admin/tenants/" + tenant.id(),
                 "{\"monthlyBudgetUsd\":\"2.50\",\"dailyRequestLimit\":10,\"suspended\":true}");
