@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -23,6 +24,10 @@ class StructuredLogTest {
 
     @Test
     void eachCallLogsOneJsonLineWithRequestIdTenantOutcomeCostAndLatencyButNoKeys(CapturedOutput output) {
+        // Logging is set up once per JVM: a replica leaves it as it is while another test's cached context has already
+        // set it up, and the ecs format below would then depend on which test classes ran before. Forgetting that set-up
+        // lets the replica apply its own logging configuration.
+        LoggingSystem.get(getClass().getClassLoader()).cleanUp();
         try (ExtraReplica gateway = ExtraReplica.with().property("logging.structured.format.console", "ecs").start()) {
             String base = gateway.baseUrl();
             TestTenant created = TenantBuilder.on(base).create();
