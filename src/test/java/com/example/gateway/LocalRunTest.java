@@ -23,12 +23,14 @@ class LocalRunTest {
             String base = local.baseUrl();
             Map<String, String> admin = Map.of("Authorization", "Bearer local-admin-token");
             String key = JsonMapper.builder().build()
-                .readTree(GatewayIntegrationTest.send(base, "POST", "/admin/tenants/demo/keys", "{\"name\":\"test\"}", admin).body())
+                .readTree(GatewayIntegrationTest.send(base, "POST", "/admin/tenants/demo/keys", """
+                        {"name":"test"}""", admin).body())
                 .get("key").asString();
 
             Response health = GatewayIntegrationTest.send(base, "GET", "/actuator/health/readiness", null, Map.of());
             Response success = GatewayIntegrationTest.send(base, "POST", "/api/v6/images/text2img",
-                    "{\"model_id\":\"octoflat\",\"prompt\":\"a watercolor fox\",\"width\":\"512\"}",
+                    """
+                            {"model_id":"octoflat","prompt":"a watercolor fox","width":"512"}""",
                     Map.of("Authorization", "Bearer " + key));
 
             assertThat(health.status()).isEqualTo(200);

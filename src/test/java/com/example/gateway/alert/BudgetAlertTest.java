@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.sun.net.httpserver.HttpServer;
@@ -73,7 +74,7 @@ class BudgetAlertTest extends GatewayIntegrationTest {
             List<Future<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 String base = i % 2 == 0 ? baseUrl() : second;
-                calls.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", "{\"prompt\":\"cats\"}",
+                calls.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", Bodies.text2img("cats"),
                         Map.of("Authorization", "Bearer " + tenant.key()))));
             }
             for (Future<Response> call : calls) {
@@ -97,7 +98,7 @@ class BudgetAlertTest extends GatewayIntegrationTest {
         TestTenant tenant = tenantWithWebhook(PRICE);
         failuresToServe.set(1);
 
-        assertThat(text2img(tenant.key(), "{\"prompt\":\"cats\"}").status()).isEqualTo(200);
+        assertThat(text2img(tenant.key(), Bodies.text2img("cats")).status()).isEqualTo(200);
 
         await().atMost(30, TimeUnit.SECONDS).until(() -> ofTenant(tenant).size() == 2);
         assertThat(ofTenant(tenant)).extracting(a -> a.get("thresholdPercent").asInt()).containsExactlyInAnyOrder(80, 100);
@@ -109,8 +110,9 @@ class BudgetAlertTest extends GatewayIntegrationTest {
 
     private TestTenant tenantWithWebhook(BigDecimal budget) {
         TestTenant tenant = newTenant().budget(budget).create();
-        Response patched = admin("PATCH", "/admin/tenants/" + tenant.id(), "{\"alertWebhookUrl\":\"http://127.0.0.1:"
-                + webhook.getAddress().getPort() + "/hooks/budget\",\"alertThresholds\":[100,80]}");
+        Response patched = admin("PATCH", "/admin/tenants/" + tenant.id(), """
+                {"alertWebhookUrl":"http://127.0.0.1:%d/hooks/budget","alertThresholds":[100,80]}"""
+            .formatted(webhook.getAddress().getPort()));
         assertThat(patched.json().get("alertThresholds").toString()).isEqualTo("[80,100]");
         return tenant;
     }

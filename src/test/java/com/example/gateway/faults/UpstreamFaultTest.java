@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import com.example.gateway.support.FakeModelsLab;
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.ExtraReplica;
+import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.FakeModelsLab.Reply;
 import com.example.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class UpstreamFaultTest extends GatewayIntegrationTest {
 
-    private static final String CAT = "{\"prompt\":\"a cat\"}";
+    private static final String CAT = Bodies.text2img("a cat");
 
     private TestTenant tenant;
 
@@ -88,10 +89,12 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     static Stream<Arguments> serverErrors() {
         return Stream.of(
-                Arguments.of(500, "{\"status\":\"error\",\"message\":\"Internal Server Error\"}"),
+                Arguments.of(500, """
+                        {"status":"error","message":"Internal Server Error"}"""),
                 Arguments.of(500, "<html><body>Whoops</body></html>"),
                 Arguments.of(502, ""),
-                Arguments.of(503, "{\"status\":\"error\",\"messege\":\"Service Unavailable\"}"),
+                Arguments.of(503, """
+                        {"status":"error","messege":"Service Unavailable"}"""),
                 Arguments.of(503, "upstream connect error or disconnect/reset before headers"));
     }
 
@@ -129,10 +132,14 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     static Stream<Arguments> modelsLabErrors() {
         return Stream.of(
-                Arguments.of(200, "{\"status\":\"error\",\"message\":\"prompt is required\"}"),
-                Arguments.of(200, "{\"status\":\"error\",\"messege\":\"Model not found: octoflat\",\"tip\":\"x\"}"),
-                Arguments.of(200, "{\"status\":\"failed\",\"message\":\"Generation failed\",\"id\":81443063}"),
-                Arguments.of(400, "{\"status\":\"error\",\"message\":\"width must be between 256 and 1024\"}"));
+                Arguments.of(200, """
+                        {"status":"error","message":"prompt is required"}"""),
+                Arguments.of(200, """
+                        {"status":"error","messege":"Model not found: octoflat","tip":"x"}"""),
+                Arguments.of(200, """
+                        {"status":"failed","message":"Generation failed","id":81443063}"""),
+                Arguments.of(400, """
+                        {"status":"error","message":"width must be between 256 and 1024"}"""));
     }
 
     @ParameterizedTest(name = "HTTP {0} with {1}")
@@ -187,11 +194,16 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     static Stream<Arguments> sharedKeyRejections() {
         return Stream.of(
-                Arguments.of(401, "{\"status\":\"error\",\"message\":\"Invalid API key\"}"),
-                Arguments.of(200, "{\"status\":\"error\",\"message\":\"Invalid API key\"}"),
-                Arguments.of(200, "{\"status\":\"error\",\"messege\":\"Invalid API key\"}"),
-                Arguments.of(402, "{\"status\":\"error\",\"message\":\"Insufficient credits. Please add more credits to continue.\"}"),
-                Arguments.of(403, "{\"status\":\"error\",\"message\":\"This feature is not available on your plan\"}"));
+                Arguments.of(401, """
+                        {"status":"error","message":"Invalid API key"}"""),
+                Arguments.of(200, """
+                        {"status":"error","message":"Invalid API key"}"""),
+                Arguments.of(200, """
+                        {"status":"error","messege":"Invalid API key"}"""),
+                Arguments.of(402, """
+                        {"status":"error","message":"Insufficient credits. Please add more credits to continue."}"""),
+                Arguments.of(403, """
+                        {"status":"error","message":"This feature is not available on your plan"}"""));
     }
 
     @ParameterizedTest(name = "HTTP {0} with {1}")
@@ -211,10 +223,14 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     static Stream<Arguments> fullQueues() {
         return Stream.of(
-                Arguments.of(429, "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":17}", 17),
-                Arguments.of(200, "{\"status\":\"error\",\"messege\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":9}", 9),
-                Arguments.of(429, "{\"status\":\"error\",\"message\":\"Rate limit exceeded.\",\"retry_after\":\"12\"}", 12),
-                Arguments.of(429, "{\"status\":\"error\",\"message\":\"Too many requests\"}", 30),
+                Arguments.of(429, """
+                        {"status":"error","message":"Rate limit exceeded. Maximum 5 queued requests allowed.","retry_after":17}""", 17),
+                Arguments.of(200, """
+                        {"status":"error","messege":"Rate limit exceeded. Maximum 5 queued requests allowed.","retry_after":9}""", 9),
+                Arguments.of(429, """
+                        {"status":"error","message":"Rate limit exceeded.","retry_after":"12"}""", 12),
+                Arguments.of(429, """
+                        {"status":"error","message":"Too many requests"}""", 30),
                 Arguments.of(429, "slow down", 30));
     }
 
@@ -250,8 +266,8 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
     void aRetryWithTheSameIdempotencyKeyAfterAnUnchargedUpstreamFailureIsForwardedAgain() {
         tenant = tenant();
         Map<String, String> headers = Map.of("Authorization", "Bearer " + tenant.key(), "Idempotency-Key", "retry-me");
-        upstream.answer(request -> Reply.json(429,
-                "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":1}"));
+        upstream.answer(request -> Reply.json(429, """
+                {"status":"error","message":"Rate limit exceeded. Maximum 5 queued requests allowed.","retry_after":1}"""));
         Response full = send("POST", "/api/v6/images/text2img", CAT, headers);
         upstream.answer(FakeModelsLab::success);
 

@@ -2,6 +2,7 @@ package com.example.gateway.proxy;
 
 import java.util.Map;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.support.GatewayIntegrationTest.Response;
@@ -36,7 +37,7 @@ class StructuredLogTest {
             JsonMapper json = JsonMapper.builder().build();
 
             Response call = GatewayIntegrationTest.send(base, "POST", "/api/v6/images/text2img",
-                    "{\"prompt\":\"a private prompt\"}", Map.of("Authorization", "Bearer " + key));
+                    Bodies.text2img("a private prompt"), Map.of("Authorization", "Bearer " + key));
 
             JsonNode line = output.getOut().lines()
                 .filter(l -> l.startsWith("{") && l.contains("call settled") && l.contains(tenant))

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.SocketFactory;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.Test;
 
@@ -45,12 +46,12 @@ class AdmissionRoundTripsTest extends GatewayIntegrationTest {
         // pgJDBC server-prepares a statement on its fifth execution on a connection; each admission thread keeps to
         // one connection, so this prepares it on all of them.
         for (int i = 0; i < 120; i++) {
-            assertThat(text2img(tenant.key(), "{\"prompt\":\"a cat\"}").status()).isEqualTo(200);
+            assertThat(text2img(tenant.key(), Bodies.text2img("a cat")).status()).isEqualTo(200);
         }
         int before = admissionWrites.get();
 
         for (int i = 0; i < 32; i++) {
-            assertThat(text2img(tenant.key(), "{\"prompt\":\"a cat\"}").status()).isEqualTo(200);
+            assertThat(text2img(tenant.key(), Bodies.text2img("a cat")).status()).isEqualTo(200);
         }
 
         assertThat(admissionWrites.get() - before).as("round trips for 32 admissions").isEqualTo(32);

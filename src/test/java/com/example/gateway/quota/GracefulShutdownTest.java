@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.GatewayIntegrationTest;
@@ -21,7 +22,7 @@ class GracefulShutdownTest extends GatewayIntegrationTest {
             upstream.answer(request -> FakeModelsLab.success(request).delayedBy(1500));
 
             CompletableFuture<Response> call = CompletableFuture.supplyAsync(() -> send(replica.baseUrl(), "POST",
-                    "/api/v6/images/text2img", "{\"prompt\":\"a cat\"}", Map.of("Authorization", "Bearer " + tenant.key())));
+                    "/api/v6/images/text2img", Bodies.text2img("a cat"), Map.of("Authorization", "Bearer " + tenant.key())));
             await().atMost(10, TimeUnit.SECONDS).until(() -> !upstream.received().isEmpty());
             CompletableFuture<Void> shutdown = CompletableFuture.runAsync(replica::close);
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import com.example.gateway.localdb.LocalPostgres;
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.support.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class PostgresCrashTest extends GatewayIntegrationTest {
         List<Future<Response>> calls;
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             calls = IntStream.range(0, 40)
-                .mapToObj(i -> callers.submit(() -> text2img(tenant.key(), "{\"prompt\":\"call " + i + "\"}")))
+                .mapToObj(i -> callers.submit(() -> text2img(tenant.key(), Bodies.text2img("call " + i))))
                 .toList();
         }
         assertThat(calls).extracting(call -> call.resultNow().status()).containsOnly(200);

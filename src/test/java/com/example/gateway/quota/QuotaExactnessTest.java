@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.GatewayIntegrationTest;
@@ -118,7 +119,7 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
             List<Future<Response>> futures = new ArrayList<>();
             for (int i = 0; i < calls; i++) {
                 String base = replicas.get(i % replicas.size());
-                futures.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", "{\"prompt\":\"a cat\"}",
+                futures.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", Bodies.text2img("a cat"),
                         Map.of("Authorization", "Bearer " + key))));
             }
             List<Response> responses = new ArrayList<>();

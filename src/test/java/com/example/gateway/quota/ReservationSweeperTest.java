@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.tenant.TenantAuthenticator;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
         TestTenant tenant = newTenant().budget("0.0094").maxConcurrent(1).create();
         // A replica admitted this call and died before settling it.
         UUID orphan = reserve(tenant).admission().requestId();
-        assertThat(text2img(tenant.key(), "{\"prompt\":\"blocked\"}").code()).isEqualTo("too_many_concurrent");
+        assertThat(text2img(tenant.key(), Bodies.text2img("blocked")).code()).isEqualTo("too_many_concurrent");
         ageReservation(orphan);
 
         int released = sweep(tenant);
@@ -45,7 +46,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
         assertThat(row.get("outcome")).isEqualTo("abandoned");
         assertThat((BigDecimal) row.get("cost_usd")).isEqualByComparingTo("0");
         assertThat(sweep(tenant)).as("swept exactly once").isZero();
-        Response next = text2img(tenant.key(), "{\"prompt\":\"after the sweep\"}");
+        Response next = text2img(tenant.key(), Bodies.text2img("after the sweep"));
         assertThat(next.status()).isEqualTo(200);
         assertThat(next.header("X-Gateway-Budget-Remaining-USD")).isEqualTo("0.0047");
     }
@@ -63,7 +64,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
                 FROM reservation WHERE request_id = ?
                 """).param(call).update();
         ageReservation(call);
-        assertThat(text2img(tenant.key(), "{\"prompt\":\"blocked\"}").code()).isEqualTo("too_many_concurrent");
+        assertThat(text2img(tenant.key(), Bodies.text2img("blocked")).code()).isEqualTo("too_many_concurrent");
 
         assertThat(sweep(tenant)).isEqualTo(1);
 
@@ -78,7 +79,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
         assertThat((BigDecimal) quota.get("reserved_usd")).isEqualByComparingTo("0");
         assertThat(quota.get("in_flight")).isEqualTo(0);
         assertThat(sweep(tenant)).as("applied exactly once").isZero();
-        Response next = text2img(tenant.key(), "{\"prompt\":\"after the sweep\"}");
+        Response next = text2img(tenant.key(), Bodies.text2img("after the sweep"));
         assertThat(next.status()).isEqualTo(200);
         assertThat(next.header("X-Gateway-Budget-Remaining-USD")).isEqualTo("0");
     }

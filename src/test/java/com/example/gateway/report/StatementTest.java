@@ -94,8 +94,10 @@ class StatementTest extends GatewayIntegrationTest {
     @Test
     void coversTheCurrentMonthByDefaultIncludingCallsMadeThroughTheGateway() {
         TestTenant tenant = newTenant().budget("1.00").create();
-        text2img(tenant.key(), "{\"prompt\":\"a cat\",\"samples\":2}");
-        text2img(tenant.key(), "{\"prompt\":\"a cat\",\"model_id\":\"premium\"}");
+        text2img(tenant.key(), """
+                {"prompt":"a cat","samples":2}""");
+        text2img(tenant.key(), """
+                {"prompt":"a cat","model_id":"premium"}""");
 
         JsonNode statement = admin("GET", "/admin/tenants/" + tenant.id() + "/statement", null).json();
 

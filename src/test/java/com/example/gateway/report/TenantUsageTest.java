@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class TenantUsageTest extends GatewayIntegrationTest {
     @Test
     void defaultsToTheCurrentMonthAndMatchesWhatTheGatewayCharged() {
         TestTenant tenant = newTenant().budget("1.00").create();
-        Response call = text2img(tenant.key(), "{\"prompt\":\"a cat\"}");
+        Response call = text2img(tenant.key(), Bodies.text2img("a cat"));
 
         JsonNode usage = usage(tenant.key(), "").json();
 

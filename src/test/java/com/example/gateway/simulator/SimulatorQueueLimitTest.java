@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "gateway.simulator.processing-time=10m" })
 class SimulatorQueueLimitTest {
 
-    private static final String QUEUED = "{\"key\":\"shared-test-key\",\"prompt\":\"a fox [queue]\"}";
+    private static final String QUEUED = """
+            {"key":"shared-test-key","prompt":"a fox [queue]"}""";
 
     @Autowired
     MockMvcTester mvc;
@@ -40,7 +41,8 @@ class SimulatorQueueLimitTest {
         assertThat(text2img(QUEUED)).hasStatus(HttpStatus.TOO_MANY_REQUESTS).bodyJson().isStrictlyEqualTo("""
                 {"status":"error","message":"Rate limit exceeded. Maximum 5 queued requests allowed.",
                  "retry_after":30}""");
-        assertThat(text2img("{\"key\":\"shared-test-key\",\"prompt\":\"a fox\"}")).hasStatusOk().bodyJson()
+        assertThat(text2img("""
+                {"key":"shared-test-key","prompt":"a fox"}""")).hasStatusOk().bodyJson()
             .extractingPath("$.status").isEqualTo("success");
     }
 
