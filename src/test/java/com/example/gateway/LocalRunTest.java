@@ -1,17 +1,12 @@
 package com.example.gateway;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Map;
 
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.support.GatewayIntegrationTest.Response;
-import com.example.gateway.support.TestDatabase;
+import com.example.gateway.support.ExtraReplica;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,26 +15,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LocalRunTest {
 
     @Test
-    void theLocalProfileServesTheSimulatorAndADemoTenantOutOfTheBox() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        TestDatabase database = TestDatabase.get();
-        try (ConfigurableApplicationContext local = new SpringApplicationBuilder(GatewayApplication.class)
-            .profiles("local")
-            .run("--server.port=" + port, "--spring.datasource.url=" + database.jdbcUrl(),
-                    "--spring.datasource.username=" + database.username(),
-                    "--spring.datasource.password=" + database.password())) {
-            String base = "http://127.0.0.1:" + port;
+    void theLocalProfileServesTheSimulatorAndADemoTenantOutOfTheBox() {
+        // The local profile's ModelsLab is the simulator on the gateway's own port, so the port is chosen up front.
+        try (ExtraReplica local = ExtraReplica.with().profiles("local").port(ExtraReplica.freePort())
+            .modelsLabAsConfigured()
+            .start()) {
+            String base = local.baseUrl();
             Map<String, String> admin = Map.of("Authorization", "Bearer local-admin-token");
             String key = JsonMapper.builder().build()
-                .readTree(GatewayIntegrationTest.send(base, "POST", "/admin/tenants/demo/keys", "{\"name\":\"test\"}", admin).body())
+                .readTree(GatewayIntegrationTest.send(base, "POST", "/admin/tenants/demo/keys", """
+                        {"name":"test"}""", admin).body())
                 .get("key").asString();
 
             Response health = GatewayIntegrationTest.send(base, "GET", "/actuator/health/readiness", null, Map.of());
             Response success = GatewayIntegrationTest.send(base, "POST", "/api/v6/images/text2img",
-                    "{\"model_id\":\"octoflat\",\"prompt\":\"a watercolor fox\",\"width\":\"512\"}",
+                    """
+                            {"model_id":"octoflat","prompt":"a watercolor fox","width":"512"}""",
                     Map.of("Authorization", "Bearer " + key));
 
             assertThat(health.status()).isEqualTo(200);
@@ -52,13 +43,7 @@ class LocalRunTest {
 
     @Test
     void productionRefusesToStartWithoutTheSharedModelsLabKey() {
-        TestDatabase database = TestDatabase.get();
-
-        assertThatThrownBy(() -> new SpringApplicationBuilder(GatewayApplication.class)
-            .run("--server.port=0", "--modelslab.api-key=", "--spring.datasource.url=" + database.jdbcUrl(),
-                    "--spring.datasource.username=" + database.username(),
-                    "--spring.datasource.password=" + database.password())
-            .close())
+        assertThatThrownBy(() -> ExtraReplica.with().profiles().property("modelslab.api-key", "").start().close())
             .hasStackTraceContaining("MODELSLAB_API_KEY must be set");
     }
 }

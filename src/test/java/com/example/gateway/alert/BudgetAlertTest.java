@@ -15,10 +15,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.example.gateway.GatewayApplication;
-import com.example.gateway.support.FakeModelsLab;
+import com.example.gateway.support.Bodies;
+import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.GatewayIntegrationTest;
-import com.example.gateway.support.TestDatabaseConfiguration;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,16 +25,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class BudgetAlertTest extends GatewayIntegrationTest {
 
-    private static ConfigurableApplicationContext secondReplica;
+    private static ExtraReplica secondReplica;
     private static HttpServer webhook;
     private static final List<JsonNode> delivered = new CopyOnWriteArrayList<>();
     private static final AtomicInteger failuresToServe = new AtomicInteger();
@@ -55,9 +50,7 @@ class BudgetAlertTest extends GatewayIntegrationTest {
             exchange.close();
         });
         webhook.start();
-        secondReplica = new SpringApplicationBuilder(GatewayApplication.class, TestDatabaseConfiguration.class)
-            .profiles("test")
-            .run("--server.port=0", "--modelslab.base-url=" + FakeModelsLab.shared().baseUrl());
+        secondReplica = ExtraReplica.start();
     }
 
     @AfterAll
@@ -75,13 +68,13 @@ class BudgetAlertTest extends GatewayIntegrationTest {
     @Test
     void firesEachThresholdExactlyOnceWhenTwoReplicasSettleAtTheSameTime() throws Exception {
         TestTenant tenant = tenantWithWebhook(PRICE.multiply(BigDecimal.TEN));
-        String second = "http://127.0.0.1:" + ((WebServerApplicationContext) secondReplica).getWebServer().getPort();
+        String second = secondReplica.baseUrl();
 
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 String base = i % 2 == 0 ? baseUrl() : second;
-                calls.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", "{\"prompt\":\"cats\"}",
+                calls.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", Bodies.text2img("cats"),
                         Map.of("Authorization", "Bearer " + tenant.key()))));
             }
             for (Future<Response> call : calls) {
@@ -105,7 +98,7 @@ class BudgetAlertTest extends GatewayIntegrationTest {
         TestTenant tenant = tenantWithWebhook(PRICE);
         failuresToServe.set(1);
 
-        assertThat(text2img(tenant.key(), "{\"prompt\":\"cats\"}").status()).isEqualTo(200);
+        assertThat(text2img(tenant.key(), Bodies.text2img("cats")).status()).isEqualTo(200);
 
         await().atMost(30, TimeUnit.SECONDS).until(() -> ofTenant(tenant).size() == 2);
         assertThat(ofTenant(tenant)).extracting(a -> a.get("thresholdPercent").asInt()).containsExactlyInAnyOrder(80, 100);
@@ -116,9 +109,10 @@ class BudgetAlertTest extends GatewayIntegrationTest {
     }
 
     private TestTenant tenantWithWebhook(BigDecimal budget) {
-        TestTenant tenant = tenant(budget.toPlainString(), null, null, null);
-        Response patched = admin("PATCH", "/admin/tenants/" + tenant.id(), "{\"alertWebhookUrl\":\"http://127.0.0.1:"
-                + webhook.getAddress().getPort() + "/hooks/budget\",\"alertThresholds\":[100,80]}");
+        TestTenant tenant = newTenant().budget(budget).create();
+        Response patched = admin("PATCH", "/admin/tenants/" + tenant.id(), """
+                {"alertWebhookUrl":"http://127.0.0.1:%d/hooks/budget","alertThresholds":[100,80]}"""
+            .formatted(webhook.getAddress().getPort()));
         assertThat(patched.json().get("alertThresholds").toString()).isEqualTo("[80,100]");
         return tenant;
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import com.example.gateway.localdb.LocalPostgres;
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.FakeModelsLab.Reply;
 import com.example.gateway.support.GatewayIntegrationTest;
@@ -32,13 +33,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @ExtendWith(OutputCaptureExtension.class)
 class ErrorDialectTest extends GatewayIntegrationTest {
 
-    private static final String CAT = "{\"prompt\":\"a cat\"}";
+    private static final String CAT = Bodies.text2img("a cat");
 
     @Test
     void invalidRequestNamesTheField() {
         TestTenant tenant = tenant();
 
-        Response response = text2img(tenant.key(), "{\"prompt\":\"a cat\",\"width\":300}");
+        Response response = text2img(tenant.key(), """
+                {"prompt":"a cat","width":300}""");
 
         JsonNode body = assertError(response, 400, "invalid_request");
         assertThat(body.get("message").asString()).contains("'width'");
@@ -49,7 +51,8 @@ class ErrorDialectTest extends GatewayIntegrationTest {
     void modelNotEnabled() {
         TestTenant tenant = tenant();
 
-        Response response = text2img(tenant.key(), "{\"prompt\":\"a cat\",\"model_id\":\"sdxl-unpriced\"}");
+        Response response = text2img(tenant.key(), """
+                {"prompt":"a cat","model_id":"sdxl-unpriced"}""");
 
         assertError(response, 400, "model_not_enabled");
         assertNothingForwardedOrCharged(tenant);
@@ -65,7 +68,7 @@ class ErrorDialectTest extends GatewayIntegrationTest {
 
     @Test
     void budgetExhaustedAfterTheOneCallTheBudgetCovers() {
-        TestTenant tenant = tenant("0.0047", null, null, null);
+        TestTenant tenant = newTenant().budget("0.0047").create();
 
         Response first = text2img(tenant.key(), CAT);
         Response second = text2img(tenant.key(), CAT);
@@ -80,7 +83,8 @@ class ErrorDialectTest extends GatewayIntegrationTest {
     @Test
     void tenantSuspended() {
         TestTenant tenant = tenant();
-        admin("PATCH", "/admin/tenants/" + tenant.id(), "{\"suspended\":true}");
+        admin("PATCH", "/admin/tenants/" + tenant.id(), """
+                {"suspended":true}""");
 
         Response response = text2img(tenant.key(), CAT);
 
@@ -100,7 +104,7 @@ class ErrorDialectTest extends GatewayIntegrationTest {
 
     @Test
     void payloadTooLargeComesBeforeEverythingElse() {
-        Response response = text2img("mlg_not-a-key-of-anyone", "{\"prompt\":\"" + "a".repeat(70_000) + "\"}");
+        Response response = text2img("mlg_not-a-key-of-anyone", Bodies.text2img("a".repeat(70_000)));
 
         assertError(response, 413, "payload_too_large");
         assertThat(upstream.received()).isEmpty();
@@ -148,7 +152,7 @@ class ErrorDialectTest extends GatewayIntegrationTest {
         Map<String, String> headers = Map.of("Authorization", "Bearer " + tenant.key(), "Idempotency-Key", "order-3");
 
         Response first = send("POST", "/api/v6/images/text2img", CAT, headers);
-        Response other = send("POST", "/api/v6/images/text2img", "{\"prompt\":\"a dog\"}", headers);
+        Response other = send("POST", "/api/v6/images/text2img", Bodies.text2img("a dog"), headers);
 
         assertThat(first.status()).isEqualTo(200);
         assertError(other, 422, "idempotency_key_reused");
@@ -158,7 +162,7 @@ class ErrorDialectTest extends GatewayIntegrationTest {
 
     @Test
     void dailyLimit() {
-        TestTenant tenant = tenant(null, 1, null, null);
+        TestTenant tenant = newTenant().dailyLimit(1).create();
 
         Response first = text2img(tenant.key(), CAT);
         Response second = text2img(tenant.key(), CAT);
@@ -173,7 +177,7 @@ class ErrorDialectTest extends GatewayIntegrationTest {
     @Test
     void rateLimitedPerMinute() {
         awayFromTheEndOfAMinute();
-        TestTenant tenant = tenant(null, null, 2, null);
+        TestTenant tenant = newTenant().perMinute(2).create();
 
         Response first = text2img(tenant.key(), CAT);
         Response second = text2img(tenant.key(), CAT);
@@ -189,7 +193,7 @@ class ErrorDialectTest extends GatewayIntegrationTest {
 
     @Test
     void tooManyConcurrent() {
-        TestTenant tenant = tenant(null, null, null, 1);
+        TestTenant tenant = newTenant().maxConcurrent(1).create();
         upstream.answer(request -> FakeModelsLab.success(request).delayedBy(1000));
 
         CompletableFuture<Response> first = async(() -> text2img(tenant.key(), CAT));
@@ -205,8 +209,8 @@ class ErrorDialectTest extends GatewayIntegrationTest {
     @Test
     void upstreamRateLimited() {
         TestTenant tenant = tenant();
-        upstream.answer(request -> Reply.json(429,
-                "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":12}"));
+        upstream.answer(request -> Reply.json(429, """
+                {"status":"error","message":"Rate limit exceeded. Maximum 5 queued requests allowed.","retry_after":12}"""));
 
         Response response = text2img(tenant.key(), CAT);
 
@@ -218,7 +222,8 @@ class ErrorDialectTest extends GatewayIntegrationTest {
     @Test
     void upstreamError() {
         TestTenant tenant = tenant();
-        upstream.answer(request -> Reply.json(500, "{\"status\":\"error\",\"message\":\"Internal Server Error\"}"));
+        upstream.answer(request -> Reply.json(500, """
+                {"status":"error","message":"Internal Server Error"}"""));
 
         Response response = text2img(tenant.key(), CAT);
 

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileInputTest extends GatewayIntegrationTest {
 
     private static final String TEXT2IMG = "/api/v6/images/text2img";
-    private static final String CAT = "{\"prompt\":\"a cat\"}";
+    private static final String CAT = Bodies.text2img("a cat");
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private TestTenant victim;
@@ -48,12 +49,13 @@ class HostileInputTest extends GatewayIntegrationTest {
     void tenants() {
         victim = tenant();
         other = tenant();
-        foreignGeneration = text2img(other.key(), "{\"prompt\":\"someone else's cat\"}").json().get("id").asString();
+        foreignGeneration = text2img(other.key(), Bodies.text2img("someone else's cat")).json().get("id").asString();
         revoked = tenant();
         String keyId = admin("GET", "/admin/tenants/" + revoked.id() + "/keys", null).json().get(0).get("id").asString();
         assertThat(admin("DELETE", "/admin/tenants/" + revoked.id() + "/keys/" + keyId, null).status()).isEqualTo(204);
         suspended = tenant();
-        assertThat(admin("PATCH", "/admin/tenants/" + suspended.id(), "{\"suspended\":true}").status()).isEqualTo(200);
+        assertThat(admin("PATCH", "/admin/tenants/" + suspended.id(), """
+                {"suspended":true}""").status()).isEqualTo(200);
         secrets = List.of(SHARED_KEY, victim.key(), other.key(), revoked.key(), suspended.key());
     }
 

@@ -1,16 +1,14 @@
 package com.example.gateway.faults;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import com.example.gateway.GatewayApplication;
+import com.example.gateway.support.Bodies;
+import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.FakeModelsLab.Reply;
 import com.example.gateway.support.GatewayIntegrationTest;
-import com.example.gateway.support.TestDatabaseConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,10 +17,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static com.example.gateway.faults.ErrorDialect.assertError;
 import static com.example.gateway.faults.ErrorDialect.assertNoSecrets;
@@ -36,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class UpstreamFaultTest extends GatewayIntegrationTest {
 
-    private static final String CAT = "{\"prompt\":\"a cat\"}";
+    private static final String CAT = Bodies.text2img("a cat");
 
     private TestTenant tenant;
 
@@ -50,7 +46,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     @Test
     void noAnswerInTimeIsAChargedUpstreamTimeout() {
-        tenant = tenant("1.00", null, null, null);
+        tenant = newTenant().budget("1.00").create();
         upstream.answer(request -> FakeModelsLab.success(request).delayedBy(2500));
 
         long started = System.nanoTime();
@@ -64,21 +60,13 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
     }
 
     @Test
-    void connectionRefusedIsAnUnchargedUpstreamError() throws IOException {
+    void connectionRefusedIsAnUnchargedUpstreamError() {
         tenant = tenant();
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
         // A second replica on the same database, whose ModelsLab is a port nobody listens on.
-        try (ConfigurableApplicationContext replica = new SpringApplicationBuilder(GatewayApplication.class,
-                TestDatabaseConfiguration.class)
-            .profiles("test")
-            .properties("server.port=0", "modelslab.base-url=http://127.0.0.1:" + closedPort)
-            .run()) {
-            String replicaUrl = "http://127.0.0.1:" + replica.getEnvironment().getProperty("local.server.port");
-
-            Response response = send(replicaUrl, "POST", "/api/v6/images/text2img", CAT,
+        try (ExtraReplica replica = ExtraReplica.with()
+            .modelsLab("http://127.0.0.1:" + ExtraReplica.freePort())
+            .start()) {
+            Response response = send(replica.baseUrl(), "POST", "/api/v6/images/text2img", CAT,
                     Map.of("Authorization", "Bearer " + tenant.key()));
 
             assertError(response, 502, "upstream_error");
@@ -101,10 +89,12 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     static Stream<Arguments> serverErrors() {
         return Stream.of(
-                Arguments.of(500, "{\"status\":\"error\",\"message\":\"Internal Server Error\"}"),
+                Arguments.of(500, """
+                        {"status":"error","message":"Internal Server Error"}"""),
                 Arguments.of(500, "<html><body>Whoops</body></html>"),
                 Arguments.of(502, ""),
-                Arguments.of(503, "{\"status\":\"error\",\"messege\":\"Service Unavailable\"}"),
+                Arguments.of(503, """
+                        {"status":"error","messege":"Service Unavailable"}"""),
                 Arguments.of(503, "upstream connect error or disconnect/reset before headers"));
     }
 
@@ -142,10 +132,14 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     static Stream<Arguments> modelsLabErrors() {
         return Stream.of(
-                Arguments.of(200, "{\"status\":\"error\",\"message\":\"prompt is required\"}"),
-                Arguments.of(200, "{\"status\":\"error\",\"messege\":\"Model not found: octoflat\",\"tip\":\"x\"}"),
-                Arguments.of(200, "{\"status\":\"failed\",\"message\":\"Generation failed\",\"id\":81443063}"),
-                Arguments.of(400, "{\"status\":\"error\",\"message\":\"width must be between 256 and 1024\"}"));
+                Arguments.of(200, """
+                        {"status":"error","message":"prompt is required"}"""),
+                Arguments.of(200, """
+                        {"status":"error","messege":"Model not found: octoflat","tip":"x"}"""),
+                Arguments.of(200, """
+                        {"status":"failed","message":"Generation failed","id":81443063}"""),
+                Arguments.of(400, """
+                        {"status":"error","message":"width must be between 256 and 1024"}"""));
     }
 
     @ParameterizedTest(name = "HTTP {0} with {1}")
@@ -164,7 +158,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     @Test
     void aSlowQueuedGenerationIsChargedOnceAndItsFetchIsFree() {
-        tenant = tenant("1.00", null, null, null);
+        tenant = newTenant().budget("1.00").create();
         long id = upstream.nextId();
         upstream.answer(request -> request.path().contains("/fetch/") ? FakeModelsLab.success(request)
                 : FakeModelsLab.processing(id).delayedBy(800));
@@ -200,11 +194,16 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     static Stream<Arguments> sharedKeyRejections() {
         return Stream.of(
-                Arguments.of(401, "{\"status\":\"error\",\"message\":\"Invalid API key\"}"),
-                Arguments.of(200, "{\"status\":\"error\",\"message\":\"Invalid API key\"}"),
-                Arguments.of(200, "{\"status\":\"error\",\"messege\":\"Invalid API key\"}"),
-                Arguments.of(402, "{\"status\":\"error\",\"message\":\"Insufficient credits. Please add more credits to continue.\"}"),
-                Arguments.of(403, "{\"status\":\"error\",\"message\":\"This feature is not available on your plan\"}"));
+                Arguments.of(401, """
+                        {"status":"error","message":"Invalid API key"}"""),
+                Arguments.of(200, """
+                        {"status":"error","message":"Invalid API key"}"""),
+                Arguments.of(200, """
+                        {"status":"error","messege":"Invalid API key"}"""),
+                Arguments.of(402, """
+                        {"status":"error","message":"Insufficient credits. Please add more credits to continue."}"""),
+                Arguments.of(403, """
+                        {"status":"error","message":"This feature is not available on your plan"}"""));
     }
 
     @ParameterizedTest(name = "HTTP {0} with {1}")
@@ -224,10 +223,14 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     static Stream<Arguments> fullQueues() {
         return Stream.of(
-                Arguments.of(429, "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":17}", 17),
-                Arguments.of(200, "{\"status\":\"error\",\"messege\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":9}", 9),
-                Arguments.of(429, "{\"status\":\"error\",\"message\":\"Rate limit exceeded.\",\"retry_after\":\"12\"}", 12),
-                Arguments.of(429, "{\"status\":\"error\",\"message\":\"Too many requests\"}", 30),
+                Arguments.of(429, """
+                        {"status":"error","message":"Rate limit exceeded. Maximum 5 queued requests allowed.","retry_after":17}""", 17),
+                Arguments.of(200, """
+                        {"status":"error","messege":"Rate limit exceeded. Maximum 5 queued requests allowed.","retry_after":9}""", 9),
+                Arguments.of(429, """
+                        {"status":"error","message":"Rate limit exceeded.","retry_after":"12"}""", 12),
+                Arguments.of(429, """
+                        {"status":"error","message":"Too many requests"}""", 30),
                 Arguments.of(429, "slow down", 30));
     }
 
@@ -263,8 +266,8 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
     void aRetryWithTheSameIdempotencyKeyAfterAnUnchargedUpstreamFailureIsForwardedAgain() {
         tenant = tenant();
         Map<String, String> headers = Map.of("Authorization", "Bearer " + tenant.key(), "Idempotency-Key", "retry-me");
-        upstream.answer(request -> Reply.json(429,
-                "{\"status\":\"error\",\"message\":\"Rate limit exceeded. Maximum 5 queued requests allowed.\",\"retry_after\":1}"));
+        upstream.answer(request -> Reply.json(429, """
+                {"status":"error","message":"Rate limit exceeded. Maximum 5 queued requests allowed.","retry_after":1}"""));
         Response full = send("POST", "/api/v6/images/text2img", CAT, headers);
         upstream.answer(FakeModelsLab::success);
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import com.example.gateway.localdb.LocalPostgres;
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.support.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -33,11 +34,11 @@ class PostgresCrashTest extends GatewayIntegrationTest {
     void everyAnsweredCallSurvivesAPostgresCrashAndTheQuotaAgreesWithTheLedgerAfterwards() throws Exception {
         LocalPostgres postgres = TestDatabase.get().localPostgres();
         assumeThat(postgres).as("needs the throwaway cluster, which the test can crash").isNotNull();
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         List<Future<Response>> calls;
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             calls = IntStream.range(0, 40)
-                .mapToObj(i -> callers.submit(() -> text2img(tenant.key(), "{\"prompt\":\"call " + i + "\"}")))
+                .mapToObj(i -> callers.submit(() -> text2img(tenant.key(), Bodies.text2img("call " + i))))
                 .toList();
         }
         assertThat(calls).extracting(call -> call.resultNow().status()).containsOnly(200);

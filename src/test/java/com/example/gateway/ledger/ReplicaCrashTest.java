@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.example.gateway.GatewayApplication;
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.support.TestDatabase;
@@ -31,7 +32,7 @@ class ReplicaCrashTest extends GatewayIntegrationTest {
 
     @Test
     void reservationsOfAKilledReplicaAreReleasedAndTheOthersKeepServing() throws Exception {
-        TestTenant tenant = tenant(PRICE.multiply(java.math.BigDecimal.valueOf(5)).toPlainString(), null, null, null);
+        TestTenant tenant = newTenant().budget(PRICE.multiply(java.math.BigDecimal.valueOf(5))).create();
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -54,7 +55,7 @@ class ReplicaCrashTest extends GatewayIntegrationTest {
             List<CompletableFuture<Response>> inFlight = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 inFlight.add(CompletableFuture.supplyAsync(() -> send(replicaUrl, "POST", "/api/v6/images/text2img",
-                        "{\"prompt\":\"doomed\"}", Map.of("Authorization", "Bearer " + tenant.key()))));
+                        Bodies.text2img("doomed"), Map.of("Authorization", "Bearer " + tenant.key()))));
             }
             await().atMost(20, TimeUnit.SECONDS).until(() -> upstream.received().size() == 3);
 
@@ -62,7 +63,7 @@ class ReplicaCrashTest extends GatewayIntegrationTest {
 
             assertThat(reservations(tenant.id())).isEqualTo(3);
             upstream.reset();
-            Response meanwhile = text2img(tenant.key(), "{\"prompt\":\"served by another replica\"}");
+            Response meanwhile = text2img(tenant.key(), Bodies.text2img("served by another replica"));
             assertThat(meanwhile.status()).isEqualTo(200);
             assertThat(meanwhile.header("X-Gateway-Budget-Remaining-USD")).as("three calls are still reserved")
                 .isEqualTo("0.0047");
@@ -80,7 +81,7 @@ class ReplicaCrashTest extends GatewayIntegrationTest {
         assertThat(jdbc.sql("SELECT count(*) FROM call_ledger WHERE tenant_id = ? AND outcome = 'abandoned'")
             .param(tenant.id()).query(Long.class).single()).isEqualTo(3);
         assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE);
-        Response after = text2img(tenant.key(), "{\"prompt\":\"budget is free again\"}");
+        Response after = text2img(tenant.key(), Bodies.text2img("budget is free again"));
         assertThat(after.status()).isEqualTo(200);
         assertThat(after.header("X-Gateway-Budget-Remaining-USD")).isEqualTo("0.0141");
     }

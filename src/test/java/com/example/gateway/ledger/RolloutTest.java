@@ -32,7 +32,7 @@ class RolloutTest extends GatewayIntegrationTest {
 
     @Test
     void aCallThatOutlastsTheStopSignalIsAnsweredAndSettledExactlyOnce() throws Exception {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         ConfigurableApplicationContext replica = replica("--modelslab.response-timeout=8s",
                 "--gateway.quota.settle-wait=2s", "--spring.lifecycle.timeout-per-shutdown-phase=15s");
         String replicaUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) replica).getWebServer().getPort();

@@ -46,14 +46,16 @@ class AsyncAnswersTest {
 
         call.complete(ResponseEntity.status(200).contentType(MediaType.APPLICATION_JSON)
             .header(CallAnswer.COST_HEADER, "0.0047")
-            .body("{\"status\":\"success\"}".getBytes(StandardCharsets.UTF_8)));
+            .body("""
+                    {"status":"success"}""".getBytes(StandardCharsets.UTF_8)));
 
         assertThat(request.isAsyncStarted()).as("completed").isFalse();
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(response.getHeader(CallAnswer.COST_HEADER)).isEqualTo("0.0047");
         assertThat(response.getContentType()).isEqualTo("application/json");
         assertThat(response.getContentLength()).isEqualTo(20);
-        assertThat(response.getContentAsString()).isEqualTo("{\"status\":\"success\"}");
+        assertThat(response.getContentAsString()).isEqualTo("""
+                {"status":"success"}""");
     }
 
     @Test
@@ -65,8 +67,9 @@ class AsyncAnswersTest {
 
         assertThat(request.isAsyncStarted()).isFalse();
         assertThat(response.getStatus()).isEqualTo(503);
-        assertThat(response.getContentAsString()).isEqualTo("{\"status\":\"error\",\"message\":\"Not recorded, so not "
-                + "charged.\",\"code\":\"unavailable\",\"request_id\":\"" + requestId + "\"}");
+        assertThat(response.getContentAsString()).isEqualTo("""
+                {"status":"error","message":"Not recorded, so not charged.","code":"unavailable","request_id":"%s"}"""
+            .formatted(requestId));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.GatewayIntegrationTest;
 import org.apache.catalina.core.StandardContext;
@@ -31,7 +32,7 @@ class AsynchronousCallTest extends GatewayIntegrationTest {
 
     @Test
     void callsAtModelsLabHoldNoRequestThreadAndAreSettledWhenItAnswers() throws Exception {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         CountDownLatch release = new CountDownLatch(1);
         upstream.answer(request -> {
             try {
@@ -48,7 +49,7 @@ class AsynchronousCallTest extends GatewayIntegrationTest {
         List<Future<Response>> calls;
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             calls = IntStream.range(0, CALLS)
-                .mapToObj(i -> clients.submit(() -> text2img(tenant.key(), "{\"prompt\":\"a cat\"}")))
+                .mapToObj(i -> clients.submit(() -> text2img(tenant.key(), Bodies.text2img("a cat"))))
                 .toList();
             await().atMost(Duration.ofSeconds(20)).until(() -> upstream.received().size() == CALLS);
 

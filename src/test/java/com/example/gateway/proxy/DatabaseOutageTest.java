@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.example.gateway.localdb.LocalPostgres;
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.support.TestDatabase;
@@ -23,13 +24,13 @@ class DatabaseOutageTest extends GatewayIntegrationTest {
     void whileTheDatabaseIsDownReadinessIsDownAndCallsGet503WithNothingForwarded() {
         LocalPostgres postgres = TestDatabase.get().localPostgres();
         assumeThat(postgres).as("needs the throwaway cluster, which the test can stop").isNotNull();
-        TestTenant tenant = tenant("1.00", null, null, null);
-        assertThat(text2img(tenant.key(), "{\"prompt\":\"before\"}").status()).isEqualTo(200);
+        TestTenant tenant = newTenant().budget("1.00").create();
+        assertThat(text2img(tenant.key(), Bodies.text2img("before")).status()).isEqualTo(200);
         upstream.reset();
 
         postgres.kill();
         try {
-            Response call = text2img(tenant.key(), "{\"prompt\":\"during\"}");
+            Response call = text2img(tenant.key(), Bodies.text2img("during"));
             Response readiness = send("GET", "/actuator/health/readiness", null, Map.of());
             Response liveness = send("GET", "/actuator/health/liveness", null, Map.of());
 
@@ -45,7 +46,7 @@ class DatabaseOutageTest extends GatewayIntegrationTest {
 
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(
                 () -> assertThat(send("GET", "/actuator/health/readiness", null, Map.of()).status()).isEqualTo(200));
-        Response after = text2img(tenant.key(), "{\"prompt\":\"after\"}");
+        Response after = text2img(tenant.key(), Bodies.text2img("after"));
         assertThat(after.status()).isEqualTo(200);
         assertThat(ledgerRows(tenant.id())).isEqualTo(2);
         assertThat(ledgerSum(tenant.id())).isEqualByComparingTo("0.0094");
@@ -55,11 +56,11 @@ class DatabaseOutageTest extends GatewayIntegrationTest {
     void aCallInFlightWhenTheDatabaseGoesAwayIsStillRecordedOnceItReturns() throws Exception {
         LocalPostgres postgres = TestDatabase.get().localPostgres();
         assumeThat(postgres).as("needs the throwaway cluster, which the test can stop").isNotNull();
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         upstream.answer(request -> FakeModelsLab.success(request).delayedBy(1000));
 
         CompletableFuture<Response> call = CompletableFuture
-            .supplyAsync(() -> text2img(tenant.key(), "{\"prompt\":\"in flight\"}"));
+            .supplyAsync(() -> text2img(tenant.key(), Bodies.text2img("in flight")));
         await().atMost(10, TimeUnit.SECONDS).until(() -> !upstream.received().isEmpty());
         postgres.kill();
         Thread.sleep(2000);
@@ -83,7 +84,7 @@ class DatabaseOutageTest extends GatewayIntegrationTest {
     void callsAnsweredDuringALongOutageAreChargedAsAnsweredOnceTheDatabaseReturns() throws Exception {
         LocalPostgres postgres = TestDatabase.get().localPostgres();
         assumeThat(postgres).as("needs the throwaway cluster, which the test can stop").isNotNull();
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         upstream.answer(request -> FakeModelsLab.success(request).delayedBy(3000));
 
         List<CompletableFuture<Response>> calls = java.util.stream.IntStream.range(0, 5)

@@ -3,6 +3,7 @@ package com.example.gateway.proxy;
 import java.math.BigDecimal;
 import java.util.Map;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.FakeModelsLab.Reply;
 import com.example.gateway.support.GatewayIntegrationTest;
@@ -15,10 +16,11 @@ class GatewayPathTest extends GatewayIntegrationTest {
 
     @Test
     void forwardsWithTheSharedKeyAndRecordsTheExactCost() {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
 
         Response response = text2img(tenant.key(),
-                "{\"model_id\":\"octoflat\",\"prompt\":\"a cat\",\"width\":\"512\",\"height\":512,\"x_unknown\":{\"a\":[1,2.50]}}");
+                """
+                        {"model_id":"octoflat","prompt":"a cat","width":"512","height":512,"x_unknown":{"a":[1,2.50]}}""");
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().get("id").isIntegralNumber()).isTrue();
@@ -52,7 +54,8 @@ class GatewayPathTest extends GatewayIntegrationTest {
         TestTenant tenant = tenant();
 
         Response response = send("POST", "/api/v6/images/text2img",
-                "{\"key\":\"" + tenant.key() + "\",\"prompt\":\"a cat\"}", Map.of());
+                """
+                {"key":"%s","prompt":"a cat"}""".formatted(tenant.key()), Map.of());
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode sent = JSON.readTree(upstream.received().getFirst().body());
@@ -68,7 +71,8 @@ class GatewayPathTest extends GatewayIntegrationTest {
         TestTenant other = tenant();
 
         Response response = send("POST", "/api/v6/images/text2img",
-                "{\"key\":\"" + other.key() + "\",\"prompt\":\"a cat\"}", Map.of("Authorization", "Bearer " + one.key()));
+                """
+                {"key":"%s","prompt":"a cat"}""".formatted(other.key()), Map.of("Authorization", "Bearer " + one.key()));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.code()).isEqualTo("invalid_key");
@@ -79,9 +83,12 @@ class GatewayPathTest extends GatewayIntegrationTest {
     void chargesPricePerImageTimesSamplesAndPerCallWhereConfigured() {
         TestTenant tenant = tenant();
 
-        Response four = text2img(tenant.key(), "{\"prompt\":\"cats\",\"samples\":\"4\"}");
-        Response premium = text2img(tenant.key(), "{\"prompt\":\"cats\",\"samples\":2,\"model_id\":\"premium\"}");
-        Response flat = text2img(tenant.key(), "{\"prompt\":\"cats\",\"samples\":3,\"model_id\":\"flat-call\"}");
+        Response four = text2img(tenant.key(), """
+                {"prompt":"cats","samples":"4"}""");
+        Response premium = text2img(tenant.key(), """
+                {"prompt":"cats","samples":2,"model_id":"premium"}""");
+        Response flat = text2img(tenant.key(), """
+                {"prompt":"cats","samples":3,"model_id":"flat-call"}""");
 
         assertThat(four.header("X-Gateway-Cost-USD")).isEqualTo("0.0188");
         assertThat(premium.header("X-Gateway-Cost-USD")).isEqualTo("0.02");
@@ -93,7 +100,8 @@ class GatewayPathTest extends GatewayIntegrationTest {
     void refusesAModelThatIsNotEnabledWithoutForwardingIt() {
         TestTenant tenant = tenant();
 
-        Response response = text2img(tenant.key(), "{\"prompt\":\"cats\",\"model_id\":\"some-unpriced-model\"}");
+        Response response = text2img(tenant.key(), """
+                {"prompt":"cats","model_id":"some-unpriced-model"}""");
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.code()).isEqualTo("model_not_enabled");
@@ -106,13 +114,16 @@ class GatewayPathTest extends GatewayIntegrationTest {
         TestTenant tenant = tenant();
 
         Response img2img = send("POST", "/api/v6/images/img2img",
-                "{\"prompt\":\"cats\",\"init_image\":\"https://example.com/a.png\",\"strength\":0.7}",
+                """
+                        {"prompt":"cats","init_image":"https://example.com/a.png","strength":0.7}""",
                 Map.of("Authorization", "Bearer " + tenant.key()));
         Response inpaint = send("POST", "/api/v6/images/inpaint",
-                "{\"prompt\":\"cats\",\"init_image\":\"https://example.com/a.png\",\"mask_image\":\"https://example.com/m.png\"}",
+                """
+                        {"prompt":"cats","init_image":"https://example.com/a.png","mask_image":"https://example.com/m.png"}""",
                 Map.of("Authorization", "Bearer " + tenant.key()));
         Response noMask = send("POST", "/api/v6/images/inpaint",
-                "{\"prompt\":\"cats\",\"init_image\":\"https://example.com/a.png\"}",
+                """
+                        {"prompt":"cats","init_image":"https://example.com/a.png"}""",
                 Map.of("Authorization", "Bearer " + tenant.key()));
 
         assertThat(img2img.status()).isEqualTo(200);
@@ -132,7 +143,7 @@ class GatewayPathTest extends GatewayIntegrationTest {
         upstream.answer(request -> request.path().contains("/fetch/") ? FakeModelsLab.success(request)
                 : FakeModelsLab.processing(id));
 
-        Response queued = text2img(owner.key(), "{\"prompt\":\"a slow cat\"}");
+        Response queued = text2img(owner.key(), Bodies.text2img("a slow cat"));
 
         assertThat(queued.status()).isEqualTo(200);
         assertThat(queued.json().get("status").asString()).isEqualTo("processing");
@@ -142,11 +153,14 @@ class GatewayPathTest extends GatewayIntegrationTest {
         assertThat(queued.json().get("output").asString()).isEmpty();
         assertThat(queued.header("X-Gateway-Cost-USD")).as("a queued generation is charged").isEqualTo("0.0047");
 
-        Response byPath = send("POST", "/api/v6/images/fetch/" + id, "{\"key\":\"" + owner.key() + "\"}", Map.of());
-        Response byBody = send("POST", "/api/v6/images/fetch", "{\"key\":\"" + owner.key() + "\",\"request_id\":" + id + "}",
+        Response byPath = send("POST", "/api/v6/images/fetch/" + id, """
+                {"key":"%s"}""".formatted(owner.key()), Map.of());
+        Response byBody = send("POST", "/api/v6/images/fetch", """
+                {"key":"%s","request_id":%d}""".formatted(owner.key(), id),
                 Map.of());
         Response foreign = send("POST", "/api/v6/images/fetch/" + id, "{}", Map.of("Authorization", "Bearer " + stranger.key()));
-        Response unknown = send("POST", "/api/v6/images/fetch/12345", "{\"key\":\"" + owner.key() + "\"}", Map.of());
+        Response unknown = send("POST", "/api/v6/images/fetch/12345", """
+                {"key":"%s"}""".formatted(owner.key()), Map.of());
 
         assertThat(byPath.status()).isEqualTo(200);
         assertThat(byPath.json().get("status").asString()).isEqualTo("success");
@@ -163,7 +177,7 @@ class GatewayPathTest extends GatewayIntegrationTest {
 
     @Test
     void refusesTheAdminTokenOnClientEndpoints() {
-        Response response = text2img(ADMIN_TOKEN, "{\"prompt\":\"cats\"}");
+        Response response = text2img(ADMIN_TOKEN, Bodies.text2img("cats"));
 
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.code()).isEqualTo("invalid_key");
@@ -176,11 +190,12 @@ class GatewayPathTest extends GatewayIntegrationTest {
         String keyId = admin("GET", "/admin/tenants/" + tenant.id() + "/keys", null).json().get(0).get("id").asString();
 
         assertThat(admin("DELETE", "/admin/tenants/" + tenant.id() + "/keys/" + keyId, null).status()).isEqualTo(204);
-        Response revoked = text2img(tenant.key(), "{\"prompt\":\"cats\"}");
+        Response revoked = text2img(tenant.key(), Bodies.text2img("cats"));
 
         String second = newKey(tenant.id());
-        admin("PATCH", "/admin/tenants/" + tenant.id(), "{\"suspended\":true}");
-        Response suspended = text2img(second, "{\"prompt\":\"cats\"}");
+        admin("PATCH", "/admin/tenants/" + tenant.id(), """
+                {"suspended":true}""");
+        Response suspended = text2img(second, Bodies.text2img("cats"));
 
         assertThat(revoked.status()).isEqualTo(401);
         assertThat(revoked.code()).isEqualTo("invalid_key");
@@ -193,10 +208,11 @@ class GatewayPathTest extends GatewayIntegrationTest {
     @Test
     void passesModelsLabClientErrorsThroughUnchargedAsTheyCame() {
         TestTenant tenant = tenant();
-        String answer = "{\"status\":\"error\",\"messege\":\"Model not found: octoflat\",\"tip\":\"x\"}";
+        String answer = """
+                {"status":"error","messege":"Model not found: octoflat","tip":"x"}""";
         upstream.answer(request -> Reply.json(200, answer));
 
-        Response response = text2img(tenant.key(), "{\"prompt\":\"cats\"}");
+        Response response = text2img(tenant.key(), Bodies.text2img("cats"));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(answer);
@@ -210,9 +226,10 @@ class GatewayPathTest extends GatewayIntegrationTest {
     void neverPassesOnTheSharedKeyEvenIfModelsLabEchoesIt() {
         TestTenant tenant = tenant();
         upstream.answer(request -> Reply.json(200,
-                "{\"status\":\"success\",\"id\":7,\"output\":[],\"meta\":{\"key\":\"" + SHARED_KEY + "\"}}"));
+                """
+                {"status":"success","id":7,"output":[],"meta":{"key":"%s"}}""".formatted(SHARED_KEY)));
 
-        Response response = text2img(tenant.key(), "{\"prompt\":\"cats\"}");
+        Response response = text2img(tenant.key(), Bodies.text2img("cats"));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).doesNotContain(SHARED_KEY).contains("[redacted]");
@@ -221,7 +238,7 @@ class GatewayPathTest extends GatewayIntegrationTest {
     @Test
     void countsCallsCostAndLatencyInPrometheusWithoutKeysOrPrompts() {
         TestTenant tenant = tenant();
-        text2img(tenant.key(), "{\"prompt\":\"a very secret prompt\"}");
+        text2img(tenant.key(), Bodies.text2img("a very secret prompt"));
 
         Response metrics = send("GET", "/actuator/prometheus", null, Map.of());
 

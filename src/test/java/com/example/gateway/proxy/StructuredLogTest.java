@@ -2,21 +2,20 @@ package com.example.gateway.proxy;
 
 import java.util.Map;
 
-import com.example.gateway.GatewayApplication;
-import com.example.gateway.support.FakeModelsLab;
+import com.example.gateway.support.Bodies;
+import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.support.GatewayIntegrationTest.Response;
-import com.example.gateway.support.TestDatabaseConfiguration;
+import com.example.gateway.support.GatewayIntegrationTest.TestTenant;
+import com.example.gateway.support.TenantBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,21 +25,19 @@ class StructuredLogTest {
 
     @Test
     void eachCallLogsOneJsonLineWithRequestIdTenantOutcomeCostAndLatencyButNoKeys(CapturedOutput output) {
-        try (ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class,
-                TestDatabaseConfiguration.class)
-            .profiles("test")
-            .run("--server.port=0", "--modelslab.base-url=" + FakeModelsLab.shared().baseUrl(),
-                    "--logging.structured.format.console=ecs")) {
-            String base = "http://127.0.0.1:" + ((WebServerApplicationContext) gateway).getWebServer().getPort();
-            Map<String, String> admin = Map.of("Authorization", "Bearer " + GatewayIntegrationTest.ADMIN_TOKEN);
-            String tenant = "logs-" + System.nanoTime();
-            GatewayIntegrationTest.send(base, "POST", "/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"Logs\"}", admin);
+        // Logging is set up once per JVM: a replica leaves it as it is while another test's cached context has already
+        // set it up, and the ecs format below would then depend on which test classes ran before. Forgetting that set-up
+        // lets the replica apply its own logging configuration.
+        LoggingSystem.get(getClass().getClassLoader()).cleanUp();
+        try (ExtraReplica gateway = ExtraReplica.with().property("logging.structured.format.console", "ecs").start()) {
+            String base = gateway.baseUrl();
+            TestTenant created = TenantBuilder.on(base).create();
+            String tenant = created.id();
+            String key = created.key();
             JsonMapper json = JsonMapper.builder().build();
-            String key = json.readTree(GatewayIntegrationTest.send(base, "POST", "/admin/tenants/" + tenant + "/keys",
-                    "{\"name\":\"k\"}", admin).body()).get("key").asString();
 
             Response call = GatewayIntegrationTest.send(base, "POST", "/api/v6/images/text2img",
-                    "{\"prompt\":\"a private prompt\"}", Map.of("Authorization", "Bearer " + key));
+                    Bodies.text2img("a private prompt"), Map.of("Authorization", "Bearer " + key));
 
             JsonNode line = output.getOut().lines()
                 .filter(l -> l.startsWith("{") && l.contains("call settled") && l.contains(tenant))

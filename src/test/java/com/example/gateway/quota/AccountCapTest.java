@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class AccountCapTest extends GatewayIntegrationTest {
             List<Future<Response>> futures = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 String key = i % 2 == 0 ? one.key() : two.key();
-                futures.add(pool.submit(() -> text2img(key, "{\"prompt\":\"a cat\"}")));
+                futures.add(pool.submit(() -> text2img(key, Bodies.text2img("a cat"))));
             }
             for (Future<Response> future : futures) {
                 responses.add(future.get());

@@ -9,17 +9,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.example.gateway.GatewayApplication;
+import com.example.gateway.support.Bodies;
+import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.GatewayIntegrationTest;
-import com.example.gateway.support.TestDatabaseConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,25 +25,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class QuotaExactnessTest extends GatewayIntegrationTest {
 
-    private static final List<ConfigurableApplicationContext> otherReplicas = new ArrayList<>();
+    private static final List<ExtraReplica> otherReplicas = new ArrayList<>();
 
     @BeforeAll
     static void startTwoMoreReplicas() {
         for (int i = 0; i < 2; i++) {
-            otherReplicas.add(new SpringApplicationBuilder(GatewayApplication.class, TestDatabaseConfiguration.class)
-                .profiles("test")
-                .run("--server.port=0", "--modelslab.base-url=" + FakeModelsLab.shared().baseUrl()));
+            otherReplicas.add(ExtraReplica.start());
         }
     }
 
     @AfterAll
     static void stopTheOtherReplicas() {
-        otherReplicas.forEach(ConfigurableApplicationContext::close);
+        otherReplicas.forEach(ExtraReplica::close);
     }
 
     @Test
     void threeReplicasAdmitExactlyWhatTheBudgetCovers() throws Exception {
-        TestTenant tenant = tenant(PRICE.multiply(BigDecimal.valueOf(137)).toPlainString(), null, null, null);
+        TestTenant tenant = newTenant().budget(PRICE.multiply(BigDecimal.valueOf(137))).create();
         upstream.answer(request -> FakeModelsLab.success(request).delayedBy(20));
 
         List<Response> responses = fire(600, tenant.key());
@@ -66,7 +60,7 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
 
     @Test
     void threeReplicasAdmitExactlyTheDailyCap() throws Exception {
-        TestTenant tenant = tenant(null, 23, null, null);
+        TestTenant tenant = newTenant().dailyLimit(23).create();
 
         List<Response> responses = fire(100, tenant.key());
 
@@ -83,7 +77,7 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
 
     @Test
     void threeReplicasNeverExceedMaxConcurrentTogether() throws Exception {
-        TestTenant tenant = tenant(null, null, null, 5);
+        TestTenant tenant = newTenant().maxConcurrent(5).create();
         AtomicInteger mostInFlight = upstream.answerSlowlyCountingMostInFlight(300);
 
         List<Response> responses = fire(60, tenant.key());
@@ -106,7 +100,7 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
             // The limit counts per UTC minute: start the burst well inside one.
             Thread.sleep((61 - second) * 1000L);
         }
-        TestTenant tenant = tenant(null, null, 50, null);
+        TestTenant tenant = newTenant().perMinute(50).create();
 
         List<Response> responses = fire(300, tenant.key());
 
@@ -120,13 +114,12 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
     /** Fires {@code calls} text2img calls at once, spread round-robin over the three replicas. */
     private List<Response> fire(int calls, String key) throws Exception {
         List<String> replicas = new ArrayList<>(List.of(baseUrl()));
-        otherReplicas.forEach(replica -> replicas
-            .add("http://127.0.0.1:" + ((WebServerApplicationContext) replica).getWebServer().getPort()));
+        otherReplicas.forEach(replica -> replicas.add(replica.baseUrl()));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Response>> futures = new ArrayList<>();
             for (int i = 0; i < calls; i++) {
                 String base = replicas.get(i % replicas.size());
-                futures.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", "{\"prompt\":\"a cat\"}",
+                futures.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", Bodies.text2img("a cat"),
                         Map.of("Authorization", "Bearer " + key))));
             }
             List<Response> responses = new ArrayList<>();

@@ -58,7 +58,7 @@ class QuotaWindowsTest extends GatewayIntegrationTest {
 
     @Test
     void aReplicaWhoseClockIsBehindCannotResetTheMinuteCounterOfOneThatIsAhead() {
-        TestTenant tenant = tenant(null, null, 5, null);
+        TestTenant tenant = newTenant().perMinute(5).create();
         QuotaService behind = replica(BEHIND);
         QuotaService ahead = replica(AHEAD);
         for (int i = 0; i < 5; i++) {
@@ -80,7 +80,7 @@ class QuotaWindowsTest extends GatewayIntegrationTest {
 
     @Test
     void aReplicaWhoseClockIsBehindCannotZeroTheNewMonthsSpending() {
-        TestTenant tenant = tenant("0.0141", null, null, null);
+        TestTenant tenant = newTenant().budget("0.0141").create();
         QuotaService behind = replica(BEHIND);
         QuotaService ahead = replica(AHEAD);
         settle(reserve(ahead, tenant));
@@ -101,7 +101,7 @@ class QuotaWindowsTest extends GatewayIntegrationTest {
 
     @Test
     void aCallAdmittedBeforeMidnightAndSettledAfterItIsChargedToTheMonthItWasAdmittedIn() {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         Reservation january = reserve(replica(BEHIND), tenant);
         // Another call rolls the quota row into February while the January call is still in flight.
         Reservation february = reserve(replica(AHEAD), tenant);

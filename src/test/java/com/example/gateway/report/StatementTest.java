@@ -28,7 +28,7 @@ class StatementTest extends GatewayIntegrationTest {
 
     @Test
     void listsEachDayAndModelOfTheUtcMonthWithTheTenantsLimits() {
-        TestTenant tenant = tenant("10.5", 100, 10, 3);
+        TestTenant tenant = newTenant().budget("10.5").dailyLimit(100).perMinute(10).maxConcurrent(3).create();
         UUID key = ledger.keyOf(tenant.id());
         ledger.call(tenant.id(), key, "octoflat", "success", 1, "0.0047", "2041-02-28T23:59:59.999999Z");
         ledger.call(tenant.id(), key, "octoflat", "success", 2, "0.0094", "2041-03-01T00:00:00Z");
@@ -93,9 +93,11 @@ class StatementTest extends GatewayIntegrationTest {
 
     @Test
     void coversTheCurrentMonthByDefaultIncludingCallsMadeThroughTheGateway() {
-        TestTenant tenant = tenant("1.00", null, null, null);
-        text2img(tenant.key(), "{\"prompt\":\"a cat\",\"samples\":2}");
-        text2img(tenant.key(), "{\"prompt\":\"a cat\",\"model_id\":\"premium\"}");
+        TestTenant tenant = newTenant().budget("1.00").create();
+        text2img(tenant.key(), """
+                {"prompt":"a cat","samples":2}""");
+        text2img(tenant.key(), """
+                {"prompt":"a cat","model_id":"premium"}""");
 
         JsonNode statement = admin("GET", "/admin/tenants/" + tenant.id() + "/statement", null).json();
 

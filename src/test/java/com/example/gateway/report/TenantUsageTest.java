@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 
+import com.example.gateway.support.Bodies;
 import com.example.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,8 @@ class TenantUsageTest extends GatewayIntegrationTest {
 
     @Test
     void showsEachTenantOnlyItsOwnMonthWhateverItAsksFor() {
-        TestTenant a = tenant("5", 1000, null, null);
-        TestTenant b = tenant(null, null, null, null);
+        TestTenant a = newTenant().budget("5").dailyLimit(1000).create();
+        TestTenant b = tenant();
         UUID keyA = ledger.keyOf(a.id());
         UUID keyB = ledger.keyOf(b.id());
         ledger.call(a.id(), keyA, "octoflat", "success", 1, "0.0047", "2061-05-01T00:00:00Z");
@@ -61,8 +62,8 @@ class TenantUsageTest extends GatewayIntegrationTest {
 
     @Test
     void defaultsToTheCurrentMonthAndMatchesWhatTheGatewayCharged() {
-        TestTenant tenant = tenant("1.00", null, null, null);
-        Response call = text2img(tenant.key(), "{\"prompt\":\"a cat\"}");
+        TestTenant tenant = newTenant().budget("1.00").create();
+        Response call = text2img(tenant.key(), Bodies.text2img("a cat"));
 
         JsonNode usage = usage(tenant.key(), "").json();
 

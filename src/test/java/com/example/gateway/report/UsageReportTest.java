@@ -172,7 +172,8 @@ class UsageReportTest extends GatewayIntegrationTest {
     }
 
     private void newKeyNamed(String tenantId, String name) {
-        Response key = admin("POST", "/admin/tenants/" + tenantId + "/keys", "{\"name\":\"" + name + "\"}");
+        Response key = admin("POST", "/admin/tenants/" + tenantId + "/keys", """
+                {"name":"%s"}""".formatted(name));
         assertThat(key.status()).isEqualTo(201);
     }
 

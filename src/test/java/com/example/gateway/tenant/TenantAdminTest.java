@@ -12,11 +12,12 @@ class TenantAdminTest extends GatewayIntegrationTest {
 
     @Test
     void createsATenantKeepingMoneyExactAndShowsThisMonthsConsumption() {
-        Response created = admin("POST", "/admin/tenants",
-                "{\"id\":\"acme-1\",\"name\":\"Acme\",\"monthlyBudgetUsd\":\"12.3456\",\"dailyRequestLimit\":100,"
-                        + "\"requestsPerMinute\":60,\"maxConcurrent\":4}");
+        Response created = admin("POST", "/admin/tenants", """
+                {"id":"acme-1","name":"Acme","monthlyBudgetUsd":"12.3456","dailyRequestLimit":100,\
+                "requestsPerMinute":60,"maxConcurrent":4}""");
         String key = newKey("acme-1");
-        text2img(key, "{\"prompt\":\"a cat\",\"samples\":2}");
+        text2img(key, """
+                {"prompt":"a cat","samples":2}""");
 
         Response shown = admin("GET", "/admin/tenants/acme-1", null);
 
@@ -32,12 +33,24 @@ class TenantAdminTest extends GatewayIntegrationTest {
 
     @Test
     void refusesInvalidTenantsInTheErrorDialect() {
-        admin("POST", "/admin/tenants", "{\"id\":\"dup-1\",\"name\":\"Dup\"}");
+        admin("POST", "/admin/tenants", """
+                {"id":"dup-1","name":"Dup"}""");
 
-        assertThat(admin("POST", "/admin/tenants", "{\"id\":\"dup-1\",\"name\":\"Dup\"}").status()).isEqualTo(409);
-        for (String body : new String[] { "{\"id\":\"Bad_Id\",\"name\":\"x\"}", "{\"id\":\"\",\"name\":\"x\"}",
-                "{\"id\":\"" + "a".repeat(65) + "\",\"name\":\"x\"}", "{\"id\":\"neg\",\"name\":\"x\",\"monthlyBudgetUsd\":-1}",
-                "{\"id\":\"nan\",\"name\":\"x\",\"monthlyBudgetUsd\":\"ten\"}", "{\"id\":\"nolimit\",\"name\":\"x\",\"maxConcurrent\":-2}",
+        assertThat(admin("POST", "/admin/tenants", """
+                {"id":"dup-1","name":"Dup"}""").status()).isEqualTo(409);
+        for (String body : new String[] {
+                """
+                {"id":"Bad_Id","name":"x"}""",
+                """
+                {"id":"","name":"x"}""",
+                """
+                {"id":"%s","name":"x"}""".formatted("a".repeat(65)),
+                """
+                {"id":"neg","name":"x","monthlyBudgetUsd":-1}""",
+                """
+                {"id":"nan","name":"x","monthlyBudgetUsd":"ten"}""",
+                """
+                {"id":"nolimit","name":"x","maxConcurrent":-2}""",
                 "not json" }) {
             Response refused = admin("POST", "/admin/tenants", body);
             assertThat(refused.status()).as(body).isEqualTo(400);
@@ -52,7 +65,8 @@ class TenantAdminTest extends GatewayIntegrationTest {
     void issuesKeysShownOnceAndStoredOnlyAsHashes() {
         TestTenant tenant = tenant();
 
-        Response created = admin("POST", "/admin/tenants/" + tenant.id() + "/keys", "{\"name\":\"backend\"}");
+        Response created = admin("POST", "/admin/tenants/" + tenant.id() + "/keys", """
+                {"name":"backend"}""");
         Response listed = admin("GET", "/admin/tenants/" + tenant.id() + "/keys", null);
 
         JsonNode key = created.json();
@@ -68,12 +82,14 @@ class TenantAdminTest extends GatewayIntegrationTest {
 
     @Test
     void patchesLimitsAndSuspension() {
-        TestTenant tenant = tenant("1", null, null, null);
+        TestTenant tenant = newTenant().budget("1").create();
 
-        Response patched = admin("PATCH", "/admin/tenants/" + tenant.id(),
-                "{\"monthlyBudgetUsd\":\"2.50\",\"dailyRequestLimit\":10,\"suspended\":true}");
-        Response resumed = admin("PATCH", "/admin/tenants/" + tenant.id(), "{\"suspended\":false,\"dailyRequestLimit\":null}");
-        Response invalid = admin("PATCH", "/admin/tenants/" + tenant.id(), "{\"maxConcurrent\":\"many\"}");
+        Response patched = admin("PATCH", "/admin/tenants/" + tenant.id(), """
+                {"monthlyBudgetUsd":"2.50","dailyRequestLimit":10,"suspended":true}""");
+        Response resumed = admin("PATCH", "/admin/tenants/" + tenant.id(), """
+                {"suspended":false,"dailyRequestLimit":null}""");
+        Response invalid = admin("PATCH", "/admin/tenants/" + tenant.id(), """
+                {"maxConcurrent":"many"}""");
 
         assertThat(patched.json().get("monthlyBudgetUsd").decimalValue()).isEqualByComparingTo("2.5");
         assertThat(patched.json().get("suspended").asBoolean()).isTrue();

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SimulatedGenerationsTests {
+class SimulatedGenerationsTest {
 
     private final MovableClock clock = new MovableClock();
     private final SimulatedGenerations generations = new SimulatedGenerations(Duration.ofSeconds(3), clock);

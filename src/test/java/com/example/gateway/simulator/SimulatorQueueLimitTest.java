@@ -17,16 +17,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * In its own context with a long processing time, so the count of queued generations is exactly what this test made.
- * Like {@link SimulatorControllerTests}, it loads only the simulator's own controller.
+ * Like {@link SimulatorControllerTest}, it loads only the simulator's own controller.
  */
 @WebMvcTest(useDefaultFilters = false,
         includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = SimulatorController.class))
 @Import(SimulatorConfiguration.class)
 @TestPropertySource(properties = { "gateway.simulator.enabled=true", "gateway.simulator.expected-key=shared-test-key",
         "gateway.simulator.processing-time=10m" })
-class SimulatorQueueLimitTests {
+class SimulatorQueueLimitTest {
 
-    private static final String QUEUED = "{\"key\":\"shared-test-key\",\"prompt\":\"a fox [queue]\"}";
+    private static final String QUEUED = """
+            {"key":"shared-test-key","prompt":"a fox [queue]"}""";
 
     @Autowired
     MockMvcTester mvc;
@@ -40,7 +41,8 @@ class SimulatorQueueLimitTests {
         assertThat(text2img(QUEUED)).hasStatus(HttpStatus.TOO_MANY_REQUESTS).bodyJson().isStrictlyEqualTo("""
                 {"status":"error","message":"Rate limit exceeded. Maximum 5 queued requests allowed.",
                  "retry_after":30}""");
-        assertThat(text2img("{\"key\":\"shared-test-key\",\"prompt\":\"a fox\"}")).hasStatusOk().bodyJson()
+        assertThat(text2img("""
+                {"key":"shared-test-key","prompt":"a fox"}""")).hasStatusOk().bodyJson()
             .extractingPath("$.status").isEqualTo("success");
     }
 

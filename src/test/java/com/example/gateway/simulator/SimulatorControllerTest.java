@@ -2,6 +2,7 @@ package com.example.gateway.simulator;
 
 import java.time.Duration;
 
+import com.example.gateway.support.Bodies;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 @Import(SimulatorConfiguration.class)
 @TestPropertySource(properties = { "gateway.simulator.enabled=true", "gateway.simulator.expected-key=shared-test-key",
         "gateway.simulator.processing-time=200ms" })
-class SimulatorControllerTests {
+class SimulatorControllerTest {
 
     private static final String IMAGES = "/simulator/api/v6/images";
 
@@ -62,8 +63,10 @@ class SimulatorControllerTests {
 
     @Test
     void givesEachGenerationAHigherIdThanTheOneBefore() {
-        long first = id(post("/text2img", "{\"key\":\"shared-test-key\",\"prompt\":\"one\"}"));
-        long second = id(post("/text2img", "{\"key\":\"shared-test-key\",\"prompt\":\"two\"}"));
+        long first = id(post("/text2img", """
+                {"key":"shared-test-key","prompt":"one"}"""));
+        long second = id(post("/text2img", """
+                {"key":"shared-test-key","prompt":"two"}"""));
 
         assertThat(first).isBetween(10_000_000L, 99_999_999L);
         assertThat(second).isGreaterThan(first);
@@ -71,17 +74,25 @@ class SimulatorControllerTests {
 
     @Test
     void rejectsAWrongOrMissingKeyWith401() {
-        for (String body : new String[] { "{\"key\":\"not-the-key\",\"prompt\":\"a fox\"}", "{\"prompt\":\"a fox\"}" }) {
+        String wrongKey = """
+                {"key":"not-the-key","prompt":"a fox"}""";
+        for (String body : new String[] { wrongKey, Bodies.text2img("a fox") }) {
             assertThat(post("/text2img", body)).hasStatus(HttpStatus.UNAUTHORIZED).bodyJson()
-                .isStrictlyEqualTo("{\"status\":\"error\",\"message\":\"Invalid API key\"}");
+                .isStrictlyEqualTo("""
+                        {"status":"error","message":"Invalid API key"}""");
         }
     }
 
     @Test
     void rejectsAMissingOrBlankPromptWith400() {
-        for (String body : new String[] { "{\"key\":\"shared-test-key\"}", "{\"key\":\"shared-test-key\",\"prompt\":\" \"}" }) {
+        String noPrompt = """
+                {"key":"shared-test-key"}""";
+        String blankPrompt = """
+                {"key":"shared-test-key","prompt":" "}""";
+        for (String body : new String[] { noPrompt, blankPrompt }) {
             assertThat(post("/text2img", body)).hasStatus(HttpStatus.BAD_REQUEST).bodyJson()
-                .isStrictlyEqualTo("{\"status\":\"error\",\"message\":\"prompt is required\"}");
+                .isStrictlyEqualTo("""
+                        {"status":"error","message":"prompt is required"}""");
         }
     }
 
@@ -99,14 +110,17 @@ class SimulatorControllerTests {
 
     @Test
     void rejectsANumberFieldThatIsNotANumberWith400() {
-        assertThat(post("/text2img", "{\"key\":\"shared-test-key\",\"prompt\":\"a fox\",\"width\":\"wide\"}"))
+        assertThat(post("/text2img", """
+                {"key":"shared-test-key","prompt":"a fox","width":"wide"}"""))
             .hasStatus(HttpStatus.BAD_REQUEST).bodyJson()
-            .isStrictlyEqualTo("{\"status\":\"error\",\"message\":\"width must be a number\"}");
+            .isStrictlyEqualTo("""
+                    {"status":"error","message":"width must be a number"}""");
     }
 
     @Test
     void queuedPromptIsProcessingUntilTheProcessingTimeHasPassedThenFetchesAsSuccess() {
-        MvcTestResult queued = post("/text2img", "{\"key\":\"shared-test-key\",\"prompt\":\"a fox [queue]\",\"samples\":2}");
+        MvcTestResult queued = post("/text2img", """
+                {"key":"shared-test-key","prompt":"a fox [queue]","samples":2}""");
         long id = id(queued);
 
         assertThat(queued).hasStatusOk().bodyJson().isLenientlyEqualTo("""
@@ -127,9 +141,12 @@ class SimulatorControllerTests {
 
     @Test
     void queuedPromptCompletesWhenFetchedByRequestIdAsNumberOrString() {
-        long id = id(post("/text2img", "{\"key\":\"shared-test-key\",\"prompt\":\"a fox [queue]\"}"));
-        String asNumber = "{\"key\":\"shared-test-key\",\"request_id\":%d}".formatted(id);
-        String asString = "{\"key\":\"shared-test-key\",\"request_id\":\"%d\"}".formatted(id);
+        long id = id(post("/text2img", """
+                {"key":"shared-test-key","prompt":"a fox [queue]"}"""));
+        String asNumber = """
+                {"key":"shared-test-key","request_id":%d}""".formatted(id);
+        String asString = """
+                {"key":"shared-test-key","request_id":"%d"}""".formatted(id);
 
         assertThat(post("/fetch", asNumber)).hasStatusOk().bodyJson().extractingPath("$.status").isEqualTo("processing");
         await().atMost(Duration.ofSeconds(5))
@@ -140,35 +157,45 @@ class SimulatorControllerTests {
 
     @Test
     void fetchAnswersRequestNotFoundForAnUnknownId() {
-        assertThat(post("/fetch/12", "{\"key\":\"shared-test-key\"}")).hasStatusOk().bodyJson()
-            .isStrictlyEqualTo("{\"status\":\"error\",\"message\":\"Request not found\"}");
-        assertThat(post("/fetch", "{\"key\":\"shared-test-key\",\"request_id\":\"not-an-id\"}")).hasStatusOk()
+        assertThat(post("/fetch/12", """
+                {"key":"shared-test-key"}""")).hasStatusOk().bodyJson()
+            .isStrictlyEqualTo("""
+                    {"status":"error","message":"Request not found"}""");
+        assertThat(post("/fetch", """
+                {"key":"shared-test-key","request_id":"not-an-id"}""")).hasStatusOk()
             .bodyJson().extractingPath("$.message").isEqualTo("Request not found");
     }
 
     @Test
     void fetchWithoutARequestIdIsRejectedWith400() {
-        assertThat(post("/fetch", "{\"key\":\"shared-test-key\"}")).hasStatus(HttpStatus.BAD_REQUEST).bodyJson()
-            .isStrictlyEqualTo("{\"status\":\"error\",\"message\":\"request_id is required\"}");
+        assertThat(post("/fetch", """
+                {"key":"shared-test-key"}""")).hasStatus(HttpStatus.BAD_REQUEST).bodyJson()
+            .isStrictlyEqualTo("""
+                    {"status":"error","message":"request_id is required"}""");
     }
 
     @Test
     void fetchChecksTheKeyToo() {
-        long id = id(post("/text2img", "{\"key\":\"shared-test-key\",\"prompt\":\"a fox\"}"));
+        long id = id(post("/text2img", """
+                {"key":"shared-test-key","prompt":"a fox"}"""));
 
-        assertThat(post("/fetch/" + id, "{\"key\":\"not-the-key\"}")).hasStatus(HttpStatus.UNAUTHORIZED);
-        assertThat(post("/fetch", "{\"request_id\":%d}".formatted(id))).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(post("/fetch/" + id, """
+                {"key":"not-the-key"}""")).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(post("/fetch", """
+                {"request_id":%d}""".formatted(id))).hasStatus(HttpStatus.UNAUTHORIZED);
     }
 
     @Test
     void errorPromptAnswers200WithAnErrorStatus() {
-        assertThat(post("/text2img", "{\"key\":\"shared-test-key\",\"prompt\":\"a fox [error]\"}")).hasStatusOk()
+        assertThat(post("/text2img", """
+                {"key":"shared-test-key","prompt":"a fox [error]"}""")).hasStatusOk()
             .bodyJson().hasPath("$.messege").extractingPath("$.status").isEqualTo("error");
     }
 
     @Test
     void fullPromptAnswers429WithRetryAfter() {
-        assertThat(post("/text2img", "{\"key\":\"shared-test-key\",\"prompt\":\"a fox [full]\"}"))
+        assertThat(post("/text2img", """
+                {"key":"shared-test-key","prompt":"a fox [full]"}"""))
             .hasStatus(HttpStatus.TOO_MANY_REQUESTS).bodyJson().isStrictlyEqualTo("""
                     {"status":"error","message":"Rate limit exceeded. Maximum 5 queued requests allowed.",
                      "retry_after":30}""");
@@ -185,7 +212,8 @@ class SimulatorControllerTests {
     }
 
     private MvcTestResult fetchById(long id) {
-        return post("/fetch/" + id, "{\"key\":\"shared-test-key\"}");
+        return post("/fetch/" + id, """
+                {"key":"shared-test-key"}""");
     }
 
     private static long id(MvcTestResult result) {
