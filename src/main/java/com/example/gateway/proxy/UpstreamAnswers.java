@@ -1,7 +1,6 @@
 package com.example.gateway.proxy;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import com.example.gateway.modelslab.UpstreamResult;
@@ -28,25 +27,26 @@ class UpstreamAnswers {
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final JsonBodies json;
+    private final SharedKeyRedaction redaction;
 
-    UpstreamAnswers(JsonBodies json) {
+    UpstreamAnswers(JsonBodies json, SharedKeyRedaction redaction) {
         this.json = json;
+        this.redaction = redaction;
     }
 
     /**
-     * @param sharedKey never to be shown to a client: should ModelsLab ever echo it (say, in {@code meta}), it is
-     * blanked out of the answer
+     * @param sharedKey never to be shown to a client: should ModelsLab ever echo it (say, in {@code meta}), in any of
+     * the forms JSON allows, it is blanked out of the answer
      */
     ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase, String sharedKey) {
         ClientAnswer answer = answer(result, requestId, gatewayBase);
-        byte[] key = sharedKey.getBytes(StandardCharsets.UTF_8);
-        if (indexOf(answer.body(), key) < 0) {
+        byte[] redacted = redaction.redact(answer.body(), sharedKey);
+        if (redacted == answer.body()) {
             return answer;
         }
         log.error("ModelsLab echoed the shared key in an answer; it was removed before the answer was passed on");
-        String redacted = new String(answer.body(), StandardCharsets.UTF_8).replace(sharedKey, "[redacted]");
-        return new ClientAnswer(answer.status(), redacted.getBytes(StandardCharsets.UTF_8), answer.outcome(),
-                answer.upstreamStatus(), answer.upstreamId(), answer.retryAfter());
+        return new ClientAnswer(answer.status(), redacted, answer.outcome(), answer.upstreamStatus(),
+                answer.upstreamId(), answer.retryAfter());
     }
 
     private ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase) {
@@ -139,19 +139,6 @@ class UpstreamAnswers {
             }
         }
         return DEFAULT_RETRY_AFTER;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static String lastSegment(String url) {

@@ -349,6 +349,54 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void theSharedKeyIsNeverRelayedInAnyOfItsJsonEscapedForms() {
+        tenant = tenant();
+        String everyCharacterEscaped = escaped(SHARED_KEY, 0, SHARED_KEY.length()).toUpperCase()
+            .replace("\\U", "\\u");
+        String firstEscaped = escaped(SHARED_KEY, 0, 1);
+        String dashesEscaped = SHARED_KEY.replace("-", "\\u002d");
+        upstream.answer(request -> Reply.json(200, """
+                {"status":"success","id":%d,"output":["https:\\/\\/example.com\\/a.png"],\
+                "meta":{"prompt":"a cat","key":"%s","%s":"a name","nested":[{"deeper":["echo: %s!"]}]}}"""
+            .formatted(upstream.nextId(), everyCharacterEscaped, firstEscaped, dashesEscaped)));
+
+        Response response = text2img(tenant.key(), CAT);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertNoSecrets(response, List.of(SHARED_KEY));
+        assertThat(decodedTexts(response.json())).as("every name and value, decoded")
+            .isNotEmpty()
+            .noneMatch(text -> text.contains(SHARED_KEY));
+        assertThat(response.json().at("/meta/key").asString()).isEqualTo("[redacted]");
+        assertThat(response.json().at("/meta/[redacted]").asString()).isEqualTo("a name");
+        assertThat(response.json().at("/meta/nested/0/deeper/0").asString()).isEqualTo("echo: [redacted]!");
+        assertThat(response.json().at("/output/0").asString()).isEqualTo("https://example.com/a.png");
+        assertSettled("success", "0.0047");
+    }
+
+    /** {@code text} with the characters from {@code from} to {@code to} written as JSON <code>&#92;uXXXX</code> escapes. */
+    private static String escaped(String text, int from, int to) {
+        StringBuilder out = new StringBuilder(text.substring(0, from));
+        text.substring(from, to).chars().forEach(c -> out.append("\\u%04x".formatted(c)));
+        return out.append(text.substring(to)).toString();
+    }
+
+    private static List<String> decodedTexts(JsonNode node) {
+        List<String> texts = new java.util.ArrayList<>();
+        if (node.isString() || node.isNumber()) {
+            texts.add(node.asString());
+        }
+        node.properties().forEach(property -> {
+            texts.add(property.getKey());
+            texts.addAll(decodedTexts(property.getValue()));
+        });
+        if (node.isArray()) {
+            node.values().forEach(value -> texts.addAll(decodedTexts(value)));
+        }
+        return texts;
+    }
+
+    @Test
     void aRetryWithTheSameIdempotencyKeyAfterAnUnchargedUpstreamFailureIsForwardedAgain() {
         tenant = tenant();
         Map<String, String> headers = Map.of("Authorization", "Bearer " + tenant.key(), "Idempotency-Key", "retry-me");
