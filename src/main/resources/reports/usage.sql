@@ -5,7 +5,7 @@
 -- the parameter values (plan_cache_mode force_custom_plan), so the unused CASEs fold away, PostgreSQL can aggregate in
 -- parallel workers, and the statistics of V2 give it the number of groups.
 -- Billed calls are those that cost something; images count only on billed calls; failed calls are every outcome
--- but success and processing (a timeout is both billed and failed).
+-- but success and processing (a timeout or an upstream_unknown is both billed and failed).
 -- The last row (is_total) sums the groups: exact, since it adds NUMERIC sums, and cheap, since it reads only groups.
 WITH grouped AS MATERIALIZED (
     SELECT CASE WHEN :byTenant THEN l.tenant_id END AS tenant,

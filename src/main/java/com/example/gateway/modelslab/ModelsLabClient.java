@@ -1,16 +1,14 @@
 package com.example.gateway.modelslab;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
-import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
+import reactor.netty.http.client.HttpClient;
+import reactor.util.context.Context;
 
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -50,6 +48,7 @@ public class ModelsLabClient {
      */
     public CompletableFuture<UpstreamResult> send(String uriTemplate, byte[] body, Object... uriVariables) {
         long start = System.nanoTime();
+        RequestSent sent = new RequestSent();
         return webClient.post()
             .uri(uriTemplate, uriVariables)
             .contentType(MediaType.APPLICATION_JSON)
@@ -59,20 +58,36 @@ public class ModelsLabClient {
                 .defaultIfEmpty(EMPTY)
                 .map(bytes -> (UpstreamResult) new UpstreamResult.Answered(response.statusCode().value(), bytes,
                         since(start))))
+            .contextWrite(Context.of(RequestSent.class, sent))
             .toFuture()
             // A backstop only: WebClient's own connect, pool and response timeouts end every exchange before this.
             // (Reactor's timeout operator would build a description string for every call.)
             .orTimeout(maxDuration.toMillis(), TimeUnit.MILLISECONDS)
-            .exceptionally(ex -> new UpstreamResult.Failed(classify(ex), describe(ex), since(start)));
+            .exceptionally(ex -> new UpstreamResult.Failed(classify(ex, sent.get()), describe(ex), since(start)));
     }
 
-    private static UpstreamResult.Failure classify(Throwable ex) {
+    /**
+     * Has {@code httpClient} tell {@link #send} when a request has been completely written, which is what decides
+     * whether a failed call may have reached ModelsLab.
+     */
+    static HttpClient reportingSentRequests(HttpClient httpClient) {
+        return httpClient.doAfterRequest((request, connection) -> request.currentContextView()
+            .getOrEmpty(RequestSent.class)
+            .ifPresent(sent -> ((RequestSent) sent).set(true)));
+    }
+
+    /**
+     * Whether ModelsLab may have got the request decides the charge, and the exception does not tell: Reactor Netty
+     * throws the same {@code PrematureCloseException} when the connection closes while the request is being written,
+     * after it was written, and in the middle of the answer. So the request's own state decides. One not completely
+     * written cannot have been processed (ModelsLab's server needs the whole body to read it); one that was may have
+     * been, whatever broke afterwards.
+     */
+    private static UpstreamResult.Failure classify(Throwable ex, boolean requestSent) {
+        if (!requestSent) {
+            return UpstreamResult.Failure.NOT_SENT;
+        }
         for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException
-                    || cause instanceof UnknownHostException || cause instanceof NoRouteToHostException
-                    || cause instanceof PoolAcquireTimeoutException) {
-                return UpstreamResult.Failure.NOT_SENT;
-            }
             if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException) {
                 return UpstreamResult.Failure.TIMEOUT;
             }
@@ -91,5 +106,12 @@ public class ModelsLabClient {
 
     private static Duration since(long start) {
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * Set by Reactor Netty once the request is completely written; the call's Reactor context carries it there. Set on
+     * a Netty thread, read on whichever thread completes the call.
+     */
+    private static final class RequestSent extends AtomicBoolean {
     }
 }

@@ -32,10 +32,10 @@ class ModelsLabConfiguration {
             ModelsLabProperties properties) {
         // The JDK resolver (OS configuration and caching) instead of Netty's own DNS client, which failed
         // intermittently under load here even for IP literals.
-        HttpClient httpClient = HttpClient.create(modelsLabConnectionProvider)
+        HttpClient httpClient = ModelsLabClient.reportingSentRequests(HttpClient.create(modelsLabConnectionProvider)
             .resolver(DefaultAddressResolverGroup.INSTANCE)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-            .responseTimeout(properties.responseTimeout());
+            .responseTimeout(properties.responseTimeout()));
         return builder.baseUrl(properties.baseUrl().toString())
             .clientConnector(new ReactorClientHttpConnector(httpClient))
             .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(properties.maxResponseSize()))

@@ -19,12 +19,19 @@ public sealed interface UpstreamResult {
     record Failed(Failure failure, String cause, Duration latency) implements UpstreamResult {
     }
 
+    /** Whether ModelsLab may have got the request: what decides whether a failed call is charged. */
     enum Failure {
-        /** The request never left: no connection could be made. ModelsLab did no work. */
+        /**
+         * The request was not completely written: no connection could be made (refused, unknown host, connect or pool
+         * timeout), or the connection broke while the request was being written. ModelsLab cannot have done the work.
+         */
         NOT_SENT,
         /** The request was sent and no answer came in time. ModelsLab may have done the work. */
         TIMEOUT,
-        /** The connection broke or the answer could not be read. */
+        /**
+         * The request was sent, then the connection broke (before or during the answer) or the answer could not be
+         * read. ModelsLab may have done the work.
+         */
         BROKEN
     }
 }

@@ -1,9 +1,7 @@
 package com.example.gateway.proxy;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 
 import com.example.gateway.modelslab.UpstreamResult;
 import com.example.gateway.quota.CallOutcome;
@@ -17,9 +15,10 @@ import tools.jackson.databind.node.ObjectNode;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns what ModelsLab answered into what the client gets. ModelsLab's own answers pass through byte for byte, except
- * that {@code fetch_result} points at the gateway; answers that are the gateway's business (garbage, 5xx, a rejected
- * shared key, a full queue, no answer) become the gateway's error dialect, never saying which key was rejected.
+ * Turns what ModelsLab answered into what the client gets, by {@link UpstreamVerdict}, the charging rule. ModelsLab's
+ * own answers pass through byte for byte, except that {@code fetch_result} points at the gateway; answers that are the
+ * gateway's business (garbage, 5xx, a rejected shared key, a full queue, no answer) become the gateway's error dialect,
+ * never saying which key was rejected, and saying that the call is charged when it is.
  */
 @Component
 class UpstreamAnswers {
@@ -28,73 +27,75 @@ class UpstreamAnswers {
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final JsonBodies json;
+    private final SharedKeyRedaction redaction;
 
-    UpstreamAnswers(JsonBodies json) {
+    UpstreamAnswers(JsonBodies json, SharedKeyRedaction redaction) {
         this.json = json;
+        this.redaction = redaction;
     }
 
     /**
-     * @param sharedKey never to be shown to a client: should ModelsLab ever echo it (say, in {@code meta}), it is
-     * blanked out of the answer
+     * @param sharedKey never to be shown to a client: should ModelsLab ever echo it (say, in {@code meta}), in any of
+     * the forms JSON allows, it is blanked out of the answer
      */
     ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase, String sharedKey) {
         ClientAnswer answer = answer(result, requestId, gatewayBase);
-        byte[] key = sharedKey.getBytes(StandardCharsets.UTF_8);
-        if (indexOf(answer.body(), key) < 0) {
+        byte[] redacted = redaction.redact(answer.body(), sharedKey);
+        if (redacted == answer.body()) {
             return answer;
         }
         log.error("ModelsLab echoed the shared key in an answer; it was removed before the answer was passed on");
-        String redacted = new String(answer.body(), StandardCharsets.UTF_8).replace(sharedKey, "[redacted]");
-        return new ClientAnswer(answer.status(), redacted.getBytes(StandardCharsets.UTF_8), answer.outcome(),
-                answer.upstreamStatus(), answer.upstreamId(), answer.retryAfter());
+        return new ClientAnswer(answer.status(), redacted, answer.outcome(), answer.upstreamStatus(),
+                answer.upstreamId(), answer.retryAfter());
     }
 
     private ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase) {
-        return switch (result) {
-            case UpstreamResult.Failed failed -> failed(failed, requestId);
-            case UpstreamResult.Answered answered -> answered(answered, requestId, gatewayBase);
-        };
-    }
-
-    private ClientAnswer failed(UpstreamResult.Failed failed, String requestId) {
-        log.warn("ModelsLab request failed: {} ({})", failed.failure(), failed.cause());
-        return switch (failed.failure()) {
-            case TIMEOUT -> error(ErrorCode.UPSTREAM_TIMEOUT, CallOutcome.UPSTREAM_TIMEOUT, null, requestId,
-                    "ModelsLab did not answer in time; the call may still have been processed.", null);
-            case NOT_SENT, BROKEN -> error(ErrorCode.UPSTREAM_ERROR, CallOutcome.UPSTREAM_ERROR, null, requestId,
-                    "ModelsLab could not be reached or broke the connection.", null);
-        };
-    }
-
-    private ClientAnswer answered(UpstreamResult.Answered answered, String requestId, URI gatewayBase) {
-        int status = answered.status();
-        ObjectNode body = json.parseAnswer(answered.body());
-        String message = body == null ? "" : message(body).toLowerCase(Locale.ROOT);
-        if (status == 429 || message.contains("rate limit") || message.contains("queued requests")) {
-            return error(ErrorCode.UPSTREAM_RATE_LIMITED, CallOutcome.UPSTREAM_RATE_LIMITED, status, requestId,
+        UpstreamResult.Answered answered = result instanceof UpstreamResult.Answered a ? a : null;
+        ObjectNode body = answered == null ? null : json.parseAnswer(answered.body());
+        Integer status = answered == null ? null : answered.status();
+        UpstreamVerdict verdict = UpstreamVerdict.of(result, body);
+        CallOutcome outcome = verdict.outcome();
+        if (result instanceof UpstreamResult.Failed failed) {
+            log.warn("ModelsLab request failed: {} ({})", failed.failure(), failed.cause());
+        }
+        return switch (verdict) {
+            case GENERATED, QUEUED, REFUSED_REQUEST -> {
+                String upstreamId = idOf(body);
+                yield new ClientAnswer(status, rewriteFetchResult(body, answered.body(), upstreamId, gatewayBase),
+                        outcome, status, upstreamId, null);
+            }
+            case QUEUE_FULL -> error(ErrorCode.UPSTREAM_RATE_LIMITED, outcome, status, requestId,
                     "ModelsLab's queue for this account is full; retry later.", retryAfter(body));
-        }
-        if (body == null || status >= 500 || (status >= 300 && status < 400)) {
-            log.warn("ModelsLab answered HTTP {} with {}", status, body == null ? "a body that is not JSON" : "an error");
-            return error(ErrorCode.UPSTREAM_ERROR, CallOutcome.UPSTREAM_ERROR, status, requestId,
-                    "ModelsLab answered with an error the gateway cannot pass on.", null);
-        }
-        if (status == 401 || status == 402 || status == 403 || message.contains("api key")
-                || message.contains("invalid key") || message.contains("insufficient credits")) {
-            log.error("ModelsLab refused the gateway's account (HTTP {}): check the shared key and the account's credits",
-                    status);
-            return error(ErrorCode.UPSTREAM_ERROR, CallOutcome.UPSTREAM_ERROR, status, requestId,
-                    "ModelsLab refused the gateway's account; the platform team has been alerted.", null);
-        }
-        String upstreamStatus = body.path("status").asString("");
-        String upstreamId = idOf(body);
-        CallOutcome outcome = switch (upstreamStatus) {
-            case "success" -> CallOutcome.SUCCESS;
-            case "processing" -> CallOutcome.PROCESSING;
-            default -> CallOutcome.UPSTREAM_REJECTED;
+            case ACCOUNT_REFUSED -> {
+                log.error("ModelsLab refused the gateway's account (HTTP {}): check the shared key and the account's "
+                        + "credits", status);
+                yield error(ErrorCode.UPSTREAM_ERROR, outcome, status, requestId,
+                        "ModelsLab refused the gateway's account; the platform team has been alerted.", null);
+            }
+            case REFUSED_UNREADABLY -> {
+                log.warn("ModelsLab answered HTTP {} with {}", status, body == null ? "a body that is not JSON" : "an error");
+                yield error(ErrorCode.UPSTREAM_ERROR, outcome, status, requestId,
+                        "ModelsLab answered with an error the gateway cannot pass on; the call is not charged.", null);
+            }
+            case NOT_SENT -> error(ErrorCode.UPSTREAM_ERROR, outcome, null, requestId,
+                    "ModelsLab could not be reached; the call was not forwarded and is not charged.", null);
+            case TIMED_OUT -> error(ErrorCode.UPSTREAM_TIMEOUT, outcome, null, requestId,
+                    "ModelsLab did not answer in time and may still process the call, so a generation is charged "
+                            + "(see X-Gateway-Cost-USD).", null);
+            case UNCERTAIN -> {
+                if (answered == null) {
+                    yield error(ErrorCode.UPSTREAM_ERROR, outcome, null, requestId,
+                            "The connection to ModelsLab broke after the call was sent, so ModelsLab may have "
+                                    + "processed it and a generation is charged (see X-Gateway-Cost-USD).", null);
+                }
+                log.warn("ModelsLab answered HTTP {} with {}", status, body == null ? "a body that is not JSON"
+                        : "an unknown status");
+                // The id is kept for reconciliation with ModelsLab's account, and so that the tenant may fetch it.
+                yield error(ErrorCode.UPSTREAM_ERROR, outcome, status, body == null ? null : idOf(body), requestId,
+                        "ModelsLab's answer does not say whether it processed the call, so it may have and a "
+                                + "generation is charged (see X-Gateway-Cost-USD).", null);
+            }
         };
-        byte[] clientBody = rewriteFetchResult(body, answered.body(), upstreamId, gatewayBase);
-        return new ClientAnswer(status, clientBody, outcome, status, upstreamId, null);
     }
 
     private byte[] rewriteFetchResult(ObjectNode body, byte[] original, String upstreamId, URI gatewayBase) {
@@ -107,11 +108,16 @@ class UpstreamAnswers {
         return json.write(body);
     }
 
-    ClientAnswer error(ErrorCode code, CallOutcome outcome, Integer upstreamStatus, String requestId, String message,
-            Duration retryAfter) {
+    private ClientAnswer error(ErrorCode code, CallOutcome outcome, Integer upstreamStatus, String requestId,
+            String message, Duration retryAfter) {
+        return error(code, outcome, upstreamStatus, null, requestId, message, retryAfter);
+    }
+
+    private ClientAnswer error(ErrorCode code, CallOutcome outcome, Integer upstreamStatus, String upstreamId,
+            String requestId, String message, Duration retryAfter) {
         Long seconds = retryAfter == null ? null : retryAfter.toSeconds();
         byte[] body = json.write(ErrorBody.of(code, message, requestId, seconds));
-        return new ClientAnswer(code.status().value(), body, outcome, upstreamStatus, null, retryAfter);
+        return new ClientAnswer(code.status().value(), body, outcome, upstreamStatus, upstreamId, retryAfter);
     }
 
     static String idOf(ObjectNode body) {
@@ -121,11 +127,6 @@ class UpstreamAnswers {
         }
         String text = id.asString();
         return text.isBlank() || text.length() > 64 ? null : text;
-    }
-
-    private static String message(ObjectNode body) {
-        String message = body.path("message").asString("");
-        return message.isEmpty() ? body.path("messege").asString("") : message;
     }
 
     /** ModelsLab's {@code retry_after}, a number or (loose types, as everywhere in its API) a numeric string. */
@@ -138,19 +139,6 @@ class UpstreamAnswers {
             }
         }
         return DEFAULT_RETRY_AFTER;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static String lastSegment(String url) {

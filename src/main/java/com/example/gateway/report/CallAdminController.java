@@ -21,10 +21,12 @@ class CallAdminController {
     @GetMapping("/admin/calls")
     @Operation(summary = "Ledger rows, newest first, a page at a time",
             description = "Filters (all optional): tenant; from and to, UTC days, both included; outcome (success, "
-                    + "processing, upstream_rejected, upstream_error, upstream_timeout, upstream_rate_limited, "
-                    + "abandoned). limit is 1 to 500, 100 by default. Pass nextCursor back as cursor for the next "
-                    + "page; it is absent on the last one. Calls recorded while paging never shift a page: every "
-                    + "call that existed at the first page is listed exactly once.")
+                    + "processing, upstream_rejected, upstream_error, upstream_timeout, upstream_unknown, "
+                    + "upstream_rate_limited, abandoned; upstream_timeout and upstream_unknown are the charged calls "
+                    + "that ModelsLab may not have done, for reconciliation). limit is 1 to 500, 100 by default. "
+                    + "Pass nextCursor back as cursor for the next page; it is absent on the last one. Calls recorded "
+                    + "while paging never shift a page: every call that existed at the first page is listed exactly "
+                    + "once.")
     CallPage list(@RequestParam(required = false) String tenant, @RequestParam(required = false) String from,
             @RequestParam(required = false) String to, @RequestParam(required = false) String outcome,
             @RequestParam(required = false) String cursor, @RequestParam(required = false) String limit) {

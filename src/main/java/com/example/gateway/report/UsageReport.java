@@ -21,8 +21,8 @@ record UsageReport(LocalDate from, LocalDate to, List<String> groupBy, List<Row>
 
     /**
      * @param billedCalls calls that cost something
-     * @param failedCalls calls whose outcome is neither {@code success} nor {@code processing}; a timeout is charged,
-     * so it counts as both billed and failed
+     * @param failedCalls calls whose outcome is neither {@code success} nor {@code processing}; a timeout or an
+     * unknown outcome ({@code upstream_unknown}) is charged, so it counts as both billed and failed
      * @param images the images of billed calls only: what was paid for
      * @param costUsd the exact sum, as a plain decimal string
      */

@@ -84,7 +84,7 @@ class ObservabilityTest {
         List<String> expressions = dashboardExpressions();
 
         assertThat(expressions).anyMatch(expr -> expr.contains("sum by (outcome) (rate(gateway_calls_total"))
-            .anyMatch(expr -> expr.contains("outcome=~\"upstream_error|upstream_timeout|upstream_rate_limited\""))
+            .anyMatch(expr -> expr.contains("outcome=~\"upstream_error|upstream_timeout|upstream_unknown|upstream_rate_limited\""))
             .anyMatch(expr -> expr.contains("rate(gateway_quota_rejections_total"))
             .anyMatch(expr -> expr.contains("sum by (tenant) (increase(gateway_cost_usd_total"))
             .anyMatch(expr -> expr.contains("gateway_inflight_calls"))

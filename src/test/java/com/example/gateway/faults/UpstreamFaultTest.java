@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the client gets, and what the ledger says, when ModelsLab misbehaves: no answer, a broken connection, 5xx,
  * garbage, its own errors, a rejected shared key, a full queue. Every admitted call leaves exactly one ledger row and no
- * reservation; only calls ModelsLab may have worked on are charged.
+ * reservation; calls ModelsLab may have worked on are charged, those it certainly did not are not
+ * ({@code proxy.ChargingRuleTest} has every row of the rule; these are the rows end to end).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class UpstreamFaultTest extends GatewayIntegrationTest {
@@ -69,7 +70,8 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
             Response response = send(replica.baseUrl(), "POST", "/api/v6/images/text2img", CAT,
                     Map.of("Authorization", "Bearer " + tenant.key()));
 
-            assertError(response, 502, "upstream_error");
+            JsonNode error = assertError(response, 502, "upstream_error");
+            assertThat(error.get("message").asString()).contains("not charged");
             assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0");
         }
         assertThat(upstream.received()).isEmpty();
@@ -77,31 +79,69 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
     }
 
     @Test
-    void connectionResetInTheMiddleOfTheAnswerIsAnUnchargedUpstreamError() {
-        tenant = tenant();
+    void connectionResetInTheMiddleOfTheAnswerIsAChargedUpstreamUnknown() {
+        tenant = tenant("1.00", null, null, null);
         upstream.answer(request -> FakeModelsLab.success(request).truncated());
 
         Response response = text2img(tenant.key(), CAT);
 
-        assertError(response, 502, "upstream_error");
-        assertSettled("upstream_error", "0");
+        JsonNode error = assertError(response, 502, "upstream_error");
+        assertThat(error.get("message").asString()).contains("may have").doesNotContain("not charged");
+        assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0.0047");
+        assertSettled("upstream_unknown", "0.0047");
     }
 
-    static Stream<Arguments> serverErrors() {
+    @Test
+    void connectionClosedAfterTheRequestWasSentIsAChargedUpstreamUnknown() {
+        tenant = tenant("1.00", null, null, null);
+        upstream.answer(request -> Reply.dropped());
+
+        Response response = text2img(tenant.key(), CAT);
+
+        JsonNode error = assertError(response, 502, "upstream_error");
+        assertThat(error.get("message").asString()).contains("after the call was sent").contains("charged")
+            .doesNotContain("not charged");
+        assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0.0047");
+        assertThat(forwardedCount()).as("sent once, not retried").isEqualTo(1);
+        assertSettled("upstream_unknown", "0.0047");
+        assertThat(jdbc.sql("SELECT upstream_status IS NULL FROM call_ledger WHERE tenant_id = ?").param(tenant.id())
+            .query(Boolean.class).single()).as("no upstream status: ModelsLab never answered").isTrue();
+    }
+
+    static Stream<Arguments> modelsLabsErrorsWithAServerErrorStatus() {
         return Stream.of(
                 Arguments.of(500, """
                         {"status":"error","message":"Internal Server Error"}"""),
-                Arguments.of(500, "<html><body>Whoops</body></html>"),
-                Arguments.of(502, ""),
                 Arguments.of(503, """
-                        {"status":"error","messege":"Service Unavailable"}"""),
-                Arguments.of(503, "upstream connect error or disconnect/reset before headers"));
+                        {"status":"error","messege":"Service Unavailable"}"""));
     }
 
     @ParameterizedTest(name = "HTTP {0} with {1}")
-    @MethodSource("serverErrors")
-    void serverErrorsAreUnchargedUpstreamErrors(int status, String body) {
+    @MethodSource("modelsLabsErrorsWithAServerErrorStatus")
+    void modelsLabsOwnErrorWithAServerErrorStatusIsAnUnchargedUpstreamError(int status, String body) {
         tenant = tenant();
+        upstream.answer(request -> Reply.json(status, body));
+
+        Response response = text2img(tenant.key(), CAT);
+
+        assertError(response, 502, "upstream_error");
+        assertThat(response.body()).doesNotContain(body);
+        assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0");
+        assertSettled("upstream_error", "0");
+    }
+
+    static Stream<Arguments> serverErrorsThatAreNotModelsLabsAnswer() {
+        return Stream.of(
+                Arguments.of(500, "<html><body>Whoops</body></html>"),
+                Arguments.of(502, ""),
+                Arguments.of(503, "upstream connect error or disconnect/reset before headers"),
+                Arguments.of(524, "<!DOCTYPE html><title>modelslab.com | 524: A timeout occurred</title>"));
+    }
+
+    @ParameterizedTest(name = "HTTP {0} with {1}")
+    @MethodSource("serverErrorsThatAreNotModelsLabsAnswer")
+    void aServerErrorAfterTheRequestWasSentIsAChargedUpstreamUnknown(int status, String body) {
+        tenant = tenant("1.00", null, null, null);
         upstream.answer(request -> Reply.json(status, body));
 
         Response response = text2img(tenant.key(), CAT);
@@ -110,7 +150,10 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
         if (!body.isEmpty()) {
             assertThat(response.body()).doesNotContain(body);
         }
-        assertSettled("upstream_error", "0");
+        assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0.0047");
+        assertSettled("upstream_unknown", "0.0047");
+        assertThat(jdbc.sql("SELECT upstream_status FROM call_ledger WHERE tenant_id = ?").param(tenant.id())
+            .query(Integer.class).single()).isEqualTo(status);
     }
 
     static Stream<String> garbage() {
@@ -120,14 +163,59 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     @ParameterizedTest(name = "HTTP 200 with [{0}]")
     @MethodSource("garbage")
-    void answersThatAreNotAJsonObjectAreUnchargedUpstreamErrors(String body) {
-        tenant = tenant();
+    void aSuccessfulStatusWithAnAnswerThatIsNotAJsonObjectIsAChargedUpstreamUnknown(String body) {
+        tenant = tenant("1.00", null, null, null);
         upstream.answer(request -> Reply.json(200, body));
 
         Response response = text2img(tenant.key(), CAT);
 
         assertError(response, 502, "upstream_error");
-        assertSettled("upstream_error", "0");
+        assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0.0047");
+        assertSettled("upstream_unknown", "0.0047");
+    }
+
+    @Test
+    void anUnknownStatusIsAChargedUpstreamUnknownThatKeepsModelsLabsId() {
+        tenant = tenant("1.00", null, null, null);
+        long id = upstream.nextId();
+        upstream.answer(request -> Reply.json(200, "{\"status\":\"queued\",\"id\":" + id + "}"));
+
+        Response response = text2img(tenant.key(), CAT);
+
+        JsonNode error = assertError(response, 502, "upstream_error");
+        assertThat(error.get("message").asString()).contains("charged").doesNotContain("not charged");
+        assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0.0047");
+        assertSettled("upstream_unknown", "0.0047");
+        assertThat(jdbc.sql("SELECT upstream_id FROM call_ledger WHERE tenant_id = ?").param(tenant.id())
+            .query(String.class).single()).isEqualTo(String.valueOf(id));
+    }
+
+    static Stream<Arguments> answersWhoseTextSoundsLikeARefusal() {
+        return Stream.of(
+                Arguments.of("success", """
+                        {"status":"success","id":%d,"output":["https://example.com/a.png"],\
+                        "message":"Rate limit exceeded. Maximum 5 queued requests allowed.","retry_after":30}"""),
+                Arguments.of("success", """
+                        {"status":"success","id":%d,"output":["https://example.com/a.png"],\
+                        "message":"Invalid API key","meta":{"prompt":"a sign saying insufficient credits"}}"""),
+                Arguments.of("processing", """
+                        {"status":"processing","id":%d,"eta":6,"output":"",\
+                        "messege":"Rate limit: 3 queued requests ahead of yours"}"""));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("answersWhoseTextSoundsLikeARefusal")
+    void aSuccessOrProcessingAnswerIsChargedWhateverItsMessageSays(String status, String template) {
+        tenant = tenant("1.00", null, null, null);
+        String body = template.formatted(upstream.nextId());
+        upstream.answer(request -> Reply.json(200, body));
+
+        Response response = text2img(tenant.key(), CAT);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(body);
+        assertThat(response.header("X-Gateway-Cost-USD")).isEqualTo("0.0047");
+        assertSettled(status, "0.0047");
     }
 
     static Stream<Arguments> modelsLabErrors() {
@@ -189,6 +277,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
         Response fetched = send("POST", "/api/v6/images/fetch/" + id, "{}", Map.of("Authorization", "Bearer " + tenant.key()));
 
         assertError(fetched, 502, "upstream_error");
+        assertThat(fetched.header("X-Gateway-Cost-USD")).isEqualTo("0");
         assertSettled("processing", "0.0047");
     }
 
@@ -260,6 +349,54 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
         assertThat(response.json().get("status").asString()).isEqualTo("success");
         assertNoSecrets(response, List.of(SHARED_KEY));
         assertSettled("success", "0.0047");
+    }
+
+    @Test
+    void theSharedKeyIsNeverRelayedInAnyOfItsJsonEscapedForms() {
+        tenant = tenant();
+        String everyCharacterEscaped = escaped(SHARED_KEY, 0, SHARED_KEY.length()).toUpperCase()
+            .replace("\\U", "\\u");
+        String firstEscaped = escaped(SHARED_KEY, 0, 1);
+        String dashesEscaped = SHARED_KEY.replace("-", "\\u002d");
+        upstream.answer(request -> Reply.json(200, """
+                {"status":"success","id":%d,"output":["https:\\/\\/example.com\\/a.png"],\
+                "meta":{"prompt":"a cat","key":"%s","%s":"a name","nested":[{"deeper":["echo: %s!"]}]}}"""
+            .formatted(upstream.nextId(), everyCharacterEscaped, firstEscaped, dashesEscaped)));
+
+        Response response = text2img(tenant.key(), CAT);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertNoSecrets(response, List.of(SHARED_KEY));
+        assertThat(decodedTexts(response.json())).as("every name and value, decoded")
+            .isNotEmpty()
+            .noneMatch(text -> text.contains(SHARED_KEY));
+        assertThat(response.json().at("/meta/key").asString()).isEqualTo("[redacted]");
+        assertThat(response.json().at("/meta/[redacted]").asString()).isEqualTo("a name");
+        assertThat(response.json().at("/meta/nested/0/deeper/0").asString()).isEqualTo("echo: [redacted]!");
+        assertThat(response.json().at("/output/0").asString()).isEqualTo("https://example.com/a.png");
+        assertSettled("success", "0.0047");
+    }
+
+    /** {@code text} with the characters from {@code from} to {@code to} written as JSON <code>&#92;uXXXX</code> escapes. */
+    private static String escaped(String text, int from, int to) {
+        StringBuilder out = new StringBuilder(text.substring(0, from));
+        text.substring(from, to).chars().forEach(c -> out.append("\\u%04x".formatted(c)));
+        return out.append(text.substring(to)).toString();
+    }
+
+    private static List<String> decodedTexts(JsonNode node) {
+        List<String> texts = new java.util.ArrayList<>();
+        if (node.isString() || node.isNumber()) {
+            texts.add(node.asString());
+        }
+        node.properties().forEach(property -> {
+            texts.add(property.getKey());
+            texts.addAll(decodedTexts(property.getValue()));
+        });
+        if (node.isArray()) {
+            node.values().forEach(value -> texts.addAll(decodedTexts(value)));
+        }
+        return texts;
     }
 
     @Test

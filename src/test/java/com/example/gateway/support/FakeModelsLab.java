@@ -105,6 +105,11 @@ public final class FakeModelsLab {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
+        if (reply.drop()) {
+            // The request was read in full; closing before any answer breaks the connection after it was sent.
+            exchange.close();
+            return;
+        }
         byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         if (reply.truncate()) {
@@ -148,18 +153,23 @@ public final class FakeModelsLab {
     public record Received(String method, String path, String body, Map<String, List<String>> headers) {
     }
 
-    public record Reply(int status, String body, long delayMillis, boolean truncate) {
+    public record Reply(int status, String body, long delayMillis, boolean truncate, boolean drop) {
 
         public static Reply json(int status, String body) {
-            return new Reply(status, body, 0, false);
+            return new Reply(status, body, 0, false, false);
+        }
+
+        /** No answer at all: the connection is closed once the request has been read. */
+        public static Reply dropped() {
+            return new Reply(0, "", 0, false, true);
         }
 
         public Reply delayedBy(long millis) {
-            return new Reply(status, body, millis, truncate);
+            return new Reply(status, body, millis, truncate, drop);
         }
 
         public Reply truncated() {
-            return new Reply(status, body, delayMillis, true);
+            return new Reply(status, body, delayMillis, true, drop);
         }
     }
 }
