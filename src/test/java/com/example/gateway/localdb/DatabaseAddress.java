@@ -3,8 +3,8 @@ package com.example.gateway.localdb;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
- * Where a database started by this code (or by the tests) listens, as the connection details Spring Boot's DataSource is
- * built from.
+ * Where a database started by this package or chosen by the tests listens, as the connection details Spring Boot's
+ * DataSource is built from.
  */
 public record DatabaseAddress(String jdbcUrl, String username, String password) implements JdbcConnectionDetails {
 

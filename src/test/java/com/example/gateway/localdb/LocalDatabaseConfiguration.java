@@ -3,22 +3,21 @@ package com.example.gateway.localdb;
 import java.nio.file.Path;
 
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Profile;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * In the {@code local} profile without {@code spring.datasource.url}, runs PostgreSQL from the machine's binaries with its
- * data under {@code target/}, so {@code ./mvnw spring-boot:run} needs no database set up by hand.
+ * The database of the zero-setup local run ({@code ./mvnw spring-boot:test-run}, see {@code TestGatewayApplication}):
+ * PostgreSQL from the machine's binaries with its data under {@code target/local-postgres}, kept across runs. An explicit
+ * {@code spring.datasource.url} ({@code SPRING_DATASOURCE_URL}) wins, and then nothing is started.
  */
-@Configuration(proxyBeanMethods = false)
-@Profile("local")
-@Conditional(LocalPostgresConfiguration.NoDatasourceUrl.class)
-class LocalPostgresConfiguration {
+@TestConfiguration(proxyBeanMethods = false)
+@Conditional(LocalDatabaseConfiguration.NoDatasourceUrl.class)
+public class LocalDatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
     LocalPostgres localPostgres() {
