@@ -70,4 +70,12 @@ class ArchitectureTest {
                 .and(JavaClass.Predicates.resideOutsideOfPackage("com.example.gateway.errors..")))
             .check(CLASSES);
     }
+
+    @Test
+    void theOutboundTargetGuardDependsOnNoFeature() {
+        noClasses().that().resideInAPackage("com.example.gateway.outbound..")
+            .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("com.example.gateway..")
+                .and(JavaClass.Predicates.resideOutsideOfPackage("com.example.gateway.outbound..")))
+            .check(CLASSES);
+    }
 }

@@ -78,8 +78,9 @@ public class TenantService {
      * The tenant's row is locked before it is read, so that two changes at the same time both apply, one after the
      * other: read without a lock, each would write back the other's field as it was, and a suspended tenant could
      * silently come back. Optimistic locking would refuse the second change with a 409 instead; admins change
-     * different fields far more often than the same one, so waiting a few milliseconds is the better answer. Admission
-     * and settlement statements only read the tenant's row and its key, so they do not wait for this lock.
+     * different fields far more often than the same one, so waiting a few milliseconds is the better answer. The lock is
+     * {@code FOR NO KEY UPDATE}: admission and settlement statements only read the tenant's row, and the key-share
+     * locks that their inserts' foreign keys take do not conflict with it, so calls never wait for an admin.
      */
     @Transactional
     TenantView update(String id, String body) {
