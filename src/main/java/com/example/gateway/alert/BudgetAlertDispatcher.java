@@ -131,9 +131,19 @@ public class BudgetAlertDispatcher {
                     rs.getInt(7), rs.getString(8)))
             .list();
         try (ExecutorService deliveries = Executors.newVirtualThreadPerTaskExecutor()) {
-            claimed.forEach(alert -> deliveries.execute(() -> deliver(alert)));
+            claimed.forEach(alert -> deliveries.execute(() -> deliverSafely(alert)));
         }
         return claimed.size();
+    }
+
+    private void deliverSafely(Due alert) {
+        try {
+            deliver(alert);
+        }
+        catch (RuntimeException ex) {
+            // Most likely the outcome could not be recorded: the alert is claimed again when its lease ends.
+            log.warn("Budget alert of tenant {} not settled: {}", alert.tenantId(), ex.getMessage());
+        }
     }
 
     private void deliver(Due alert) {
