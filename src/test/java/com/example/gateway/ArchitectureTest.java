@@ -106,4 +106,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("com.example.gateway.web..")
             .check(CLASSES);
     }
+
+    @Test
+    void theOutboundTargetGuardDependsOnNoFeature() {
+        noClasses().that().resideInAPackage("com.example.gateway.outbound..")
+            .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("com.example.gateway..")
+                .and(JavaClass.Predicates.resideOutsideOfPackage("com.example.gateway.outbound..")))
+            .check(CLASSES);
+    }
 }

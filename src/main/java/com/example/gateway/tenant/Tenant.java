@@ -2,15 +2,28 @@ package com.example.gateway.tenant;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 
+import org.springframework.data.domain.Persistable;
+
+/**
+ * A tenant and its limits. Changed only through its intent methods, each of which records when it was changed.
+ * <p>
+ * {@link Persistable} so that saving a new tenant always INSERTs: with an assigned id, Spring Data would otherwise merge,
+ * and a second create of the same id that raced the first would silently overwrite it instead of failing on the
+ * primary key.
+ */
 @Entity
 @Table(name = "tenant")
-class Tenant {
+class Tenant implements Persistable<String> {
 
     @Id
     private String id;
@@ -35,7 +48,7 @@ class Tenant {
     private String alertWebhookUrl;
 
     @Column(name = "alert_thresholds")
-    private Integer[] alertThresholds = { 80, 100 };
+    private Integer[] alertThresholds;
 
     @Column(name = "created_at")
     private Instant createdAt;
@@ -43,17 +56,57 @@ class Tenant {
     @Column(name = "updated_at")
     private Instant updatedAt;
 
+    @Transient
+    private boolean isNew;
+
     protected Tenant() {
     }
 
-    Tenant(String id, String name, Instant now) {
+    Tenant(String id, String name, TenantLimits limits, Instant now) {
         this.id = id;
         this.name = name;
         this.createdAt = now;
+        this.isNew = true;
+        changeLimits(limits, now);
+    }
+
+    void rename(String name, Instant now) {
+        this.name = name;
         this.updatedAt = now;
     }
 
-    String getId() {
+    /** Refuses the tenant's calls from the next one on, on every replica (the key lookup reads this flag). */
+    void suspend(Instant now) {
+        this.suspended = true;
+        this.updatedAt = now;
+    }
+
+    void resume(Instant now) {
+        this.suspended = false;
+        this.updatedAt = now;
+    }
+
+    /**
+     * Lowering the budget below what is already spent and reserved refuses new calls at once; calls in flight still
+     * settle at their exact cost, since they were admitted and forwarded.
+     */
+    void changeLimits(TenantLimits limits, Instant now) {
+        this.monthlyBudgetUsd = limits.monthlyBudgetUsd();
+        this.dailyRequestLimit = limits.dailyRequestLimit();
+        this.requestsPerMinute = limits.requestsPerMinute();
+        this.maxConcurrent = limits.maxConcurrent();
+        this.alertWebhookUrl = limits.alertWebhookUrl();
+        this.alertThresholds = limits.alertThresholds().toArray(Integer[]::new);
+        this.updatedAt = now;
+    }
+
+    TenantLimits limits() {
+        return new TenantLimits(monthlyBudgetUsd, dailyRequestLimit, requestsPerMinute, maxConcurrent, alertWebhookUrl,
+                List.of(alertThresholds));
+    }
+
+    @Override
+    public String getId() {
         return id;
     }
 
@@ -61,64 +114,8 @@ class Tenant {
         return name;
     }
 
-    void setName(String name) {
-        this.name = name;
-    }
-
-    BigDecimal getMonthlyBudgetUsd() {
-        return monthlyBudgetUsd;
-    }
-
-    void setMonthlyBudgetUsd(BigDecimal monthlyBudgetUsd) {
-        this.monthlyBudgetUsd = monthlyBudgetUsd;
-    }
-
-    Integer getDailyRequestLimit() {
-        return dailyRequestLimit;
-    }
-
-    void setDailyRequestLimit(Integer dailyRequestLimit) {
-        this.dailyRequestLimit = dailyRequestLimit;
-    }
-
-    Integer getRequestsPerMinute() {
-        return requestsPerMinute;
-    }
-
-    void setRequestsPerMinute(Integer requestsPerMinute) {
-        this.requestsPerMinute = requestsPerMinute;
-    }
-
-    Integer getMaxConcurrent() {
-        return maxConcurrent;
-    }
-
-    void setMaxConcurrent(Integer maxConcurrent) {
-        this.maxConcurrent = maxConcurrent;
-    }
-
     boolean isSuspended() {
         return suspended;
-    }
-
-    void setSuspended(boolean suspended) {
-        this.suspended = suspended;
-    }
-
-    String getAlertWebhookUrl() {
-        return alertWebhookUrl;
-    }
-
-    void setAlertWebhookUrl(String alertWebhookUrl) {
-        this.alertWebhookUrl = alertWebhookUrl;
-    }
-
-    java.util.List<Integer> getAlertThresholds() {
-        return java.util.List.of(alertThresholds);
-    }
-
-    void setAlertThresholds(java.util.List<Integer> alertThresholds) {
-        this.alertThresholds = alertThresholds.toArray(Integer[]::new);
     }
 
     Instant getCreatedAt() {
@@ -129,7 +126,14 @@ class Tenant {
         return updatedAt;
     }
 
-    void touch(Instant now) {
-        this.updatedAt = now;
+    @Override
+    public boolean isNew() {
+        return isNew;
+    }
+
+    @PostLoad
+    @PostPersist
+    void markStored() {
+        this.isNew = false;
     }
 }

@@ -1,7 +1,9 @@
 package com.example.gateway.tenant;
 
 import java.math.BigDecimal;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -9,8 +11,9 @@ import com.example.gateway.quota.QuotaService;
 import com.example.gateway.quota.QuotaUsage;
 import com.example.gateway.errors.ErrorCode;
 import com.example.gateway.errors.GatewayException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -23,8 +26,11 @@ public class TenantService {
     private final KeyHasher hasher;
     private final QuotaService quotas;
     private final Clock clock;
+    private final TenantBodies bodies;
 
-    TenantService(TenantRepository tenants, ApiKeyRepository keys, KeyHasher hasher, QuotaService quotas, Clock clock) {
+    TenantService(TenantRepository tenants, ApiKeyRepository keys, KeyHasher hasher, QuotaService quotas, Clock clock,
+            TenantBodies bodies) {
+        this.bodies = bodies;
         this.tenants = tenants;
         this.keys = keys;
         this.hasher = hasher;
@@ -33,20 +39,23 @@ public class TenantService {
     }
 
     @Transactional
-    TenantView create(TenantRequests.CreateTenant request) {
-        if (tenants.existsById(request.id())) {
-            throw new GatewayException(ErrorCode.CONFLICT, "A tenant with this id already exists.");
+    TenantView create(String body) {
+        return create(bodies.newTenant(bodies.object(body)));
+    }
+
+    private TenantView create(TenantBodies.NewTenant request) {
+        Tenant tenant = new Tenant(request.id(), request.name(), request.limits(), clock.instant());
+        try {
+            tenants.saveAndFlush(tenant);
         }
-        Tenant tenant = new Tenant(request.id(), request.name(), clock.instant());
-        tenant.setMonthlyBudgetUsd(request.monthlyBudgetUsd());
-        tenant.setDailyRequestLimit(request.dailyRequestLimit());
-        tenant.setRequestsPerMinute(request.requestsPerMinute());
-        tenant.setMaxConcurrent(request.maxConcurrent());
-        tenant.setAlertWebhookUrl(webhook(request.alertWebhookUrl()));
-        if (request.alertThresholds() != null) {
-            tenant.setAlertThresholds(request.alertThresholds().stream().distinct().sorted().toList());
+        catch (DataIntegrityViolationException ex) {
+            // Two creates of one id at the same time: the primary key decides, and the loser waits for the winner's
+            // commit, so it answers 409 like any later duplicate rather than 500.
+            if (isUniqueViolation(ex)) {
+                throw new GatewayException(ErrorCode.CONFLICT, "A tenant with this id already exists.");
+            }
+            throw ex;
         }
-        tenants.saveAndFlush(tenant);
         quotas.open(tenant.getId());
         return view(tenant, null);
     }
@@ -63,51 +72,35 @@ public class TenantService {
     }
 
     /**
-     * Applies the fields present in {@code patch}: a limit set to {@code null} is removed; {@code suspended} suspends
-     * or resumes the tenant.
+     * Applies a JSON merge patch: a field absent stays as it is, a limit set to {@code null} is removed, and
+     * {@code suspended} suspends or resumes the tenant. All of it is validated before anything changes.
+     * <p>
+     * The tenant's row is locked before it is read, so that two changes at the same time both apply, one after the
+     * other: read without a lock, each would write back the other's field as it was, and a suspended tenant could
+     * silently come back. Optimistic locking would refuse the second change with a 409 instead; admins change
+     * different fields far more often than the same one, so waiting a few milliseconds is the better answer. The lock is
+     * {@code FOR NO KEY UPDATE}: admission and settlement statements only read the tenant's row, and the key-share
+     * locks that their inserts' foreign keys take do not conflict with it, so calls never wait for an admin.
      */
     @Transactional
-    TenantView update(String id, JsonNode patch) {
-        Tenant tenant = find(id);
-        if (!patch.isObject()) {
-            throw invalid("The request body must be a JSON object.");
+    TenantView update(String id, String body) {
+        ObjectNode patch = bodies.object(body);
+        Tenant tenant = tenants.findForUpdate(id).orElseThrow(TenantService::noSuchTenant);
+        TenantBodies.Changes changes = bodies.changes(id, tenant.limits(), patch);
+        Instant now = clock.instant();
+        if (changes.name() != null) {
+            tenant.rename(changes.name(), now);
         }
-        for (String field : patch.propertyNames()) {
-            JsonNode value = patch.get(field);
-            switch (field) {
-                case "name" -> {
-                    if (!value.isString() || value.asString().isBlank() || value.asString().length() > 200) {
-                        throw invalid("The field 'name' must be a non-blank string of at most 200 characters.");
-                    }
-                    tenant.setName(value.asString());
-                }
-                case "monthlyBudgetUsd" -> tenant.setMonthlyBudgetUsd(money(field, value));
-                case "dailyRequestLimit" -> tenant.setDailyRequestLimit(count(field, value));
-                case "requestsPerMinute" -> tenant.setRequestsPerMinute(count(field, value));
-                case "maxConcurrent" -> tenant.setMaxConcurrent(count(field, value));
-                case "suspended" -> {
-                    if (!value.isBoolean()) {
-                        throw invalid("The field 'suspended' must be true or false.");
-                    }
-                    tenant.setSuspended(value.asBoolean());
-                }
-                case "alertWebhookUrl" -> {
-                    if (!value.isNull() && !value.isString()) {
-                        throw invalid("The field 'alertWebhookUrl' must be an http(s) URL or null.");
-                    }
-                    tenant.setAlertWebhookUrl(webhook(value.isNull() ? null : value.asString()));
-                }
-                case "alertThresholds" -> tenant.setAlertThresholds(thresholds(value));
-                case "id" -> {
-                    if (!value.isString() || !value.asString().equals(id)) {
-                        throw invalid("The field 'id' cannot be changed.");
-                    }
-                }
-                default -> throw invalid("Unknown field '" + field + "'.");
-            }
+        if (Boolean.TRUE.equals(changes.suspended())) {
+            tenant.suspend(now);
         }
-        tenant.touch(clock.instant());
-        tenants.saveAndFlush(tenant);
+        else if (Boolean.FALSE.equals(changes.suspended())) {
+            tenant.resume(now);
+        }
+        if (!changes.limits().equals(tenant.limits())) {
+            tenant.changeLimits(changes.limits(), now);
+        }
+        tenants.flush();
         return view(tenant, quotas.usage(id).orElse(null));
     }
 
@@ -143,86 +136,35 @@ public class TenantService {
         if (tenants.existsById(id)) {
             return null;
         }
-        create(new TenantRequests.CreateTenant(id, name, monthlyBudgetUsd, null, null, null, null, null));
+        create(new TenantBodies.NewTenant(id, name,
+                new TenantLimits(monthlyBudgetUsd, null, null, null, null, null)));
         return createKey(id, new TenantRequests.CreateKey("demo")).key();
     }
 
     private Tenant find(String id) {
-        return tenants.findById(id)
-            .orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND, "No such tenant."));
+        return tenants.findById(id).orElseThrow(TenantService::noSuchTenant);
+    }
+
+    private static GatewayException noSuchTenant() {
+        return new GatewayException(ErrorCode.NOT_FOUND, "No such tenant.");
+    }
+
+    private static boolean isUniqueViolation(Throwable ex) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static TenantView view(Tenant t, QuotaUsage usage) {
-        return new TenantView(t.getId(), t.getName(), t.getMonthlyBudgetUsd(), t.getDailyRequestLimit(),
-                t.getRequestsPerMinute(), t.getMaxConcurrent(), t.isSuspended(), t.getAlertWebhookUrl(),
-                t.getAlertThresholds(), t.getCreatedAt(), t.getUpdatedAt(),
+        TenantLimits limits = t.limits();
+        return new TenantView(t.getId(), t.getName(), limits.monthlyBudgetUsd(), limits.dailyRequestLimit(),
+                limits.requestsPerMinute(), limits.maxConcurrent(), t.isSuspended(), limits.alertWebhookUrl(),
+                limits.alertThresholds(), t.getCreatedAt(), t.getUpdatedAt(),
                 usage == null ? null : usage.spentUsd(), usage == null ? null : usage.reservedUsd(),
                 usage == null ? null : usage.remainingUsd(), usage == null ? null : usage.callsToday(),
                 usage == null ? null : usage.inFlight());
-    }
-
-    private static BigDecimal money(String field, JsonNode value) {
-        if (value.isNull()) {
-            return null;
-        }
-        try {
-            BigDecimal amount = value.isNumber() ? value.decimalValue()
-                    : value.isString() ? new BigDecimal(value.asString()) : null;
-            if (amount != null && amount.signum() >= 0 && amount.scale() <= 8 && amount.precision() - amount.scale() <= 10) {
-                return amount;
-            }
-        }
-        catch (NumberFormatException ex) {
-            // falls through to the error below
-        }
-        throw invalid("The field '" + field + "' must be a non-negative amount in USD.");
-    }
-
-    private static String webhook(String url) {
-        if (url == null) {
-            return null;
-        }
-        try {
-            java.net.URI uri = new java.net.URI(url);
-            if (url.length() <= 2000 && uri.isAbsolute() && uri.getHost() != null
-                    && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-                return url;
-            }
-        }
-        catch (java.net.URISyntaxException ex) {
-            // falls through to the error below
-        }
-        throw invalid("The field 'alertWebhookUrl' must be an absolute http(s) URL.");
-    }
-
-    private static List<Integer> thresholds(JsonNode value) {
-        java.util.TreeSet<Integer> thresholds = new java.util.TreeSet<>();
-        if (value.isArray() && !value.isEmpty() && value.size() <= 10) {
-            for (JsonNode item : value) {
-                if (!item.isIntegralNumber() || !item.canConvertToInt() || item.asInt() < 1 || item.asInt() > 1000) {
-                    thresholds.clear();
-                    break;
-                }
-                thresholds.add(item.asInt());
-            }
-        }
-        if (thresholds.isEmpty()) {
-            throw invalid("The field 'alertThresholds' must be 1 to 10 whole percentages between 1 and 1000.");
-        }
-        return List.copyOf(thresholds);
-    }
-
-    private static Integer count(String field, JsonNode value) {
-        if (value.isNull()) {
-            return null;
-        }
-        if (value.isIntegralNumber() && value.canConvertToInt() && value.asInt() >= 0) {
-            return value.asInt();
-        }
-        throw invalid("The field '" + field + "' must be a non-negative whole number or null.");
-    }
-
-    private static GatewayException invalid(String message) {
-        return new GatewayException(ErrorCode.INVALID_REQUEST, message);
     }
 }
