@@ -220,7 +220,7 @@ class BudgetAlertTest extends GatewayIntegrationTest {
     }
 
     private TestTenant alertDueAt(Instant due, String path) {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         jdbc.sql("UPDATE tenant SET alert_webhook_url = ? WHERE id = ?")
             .params("http://127.0.0.1:" + webhook.getAddress().getPort() + path, tenant.id())
             .update();

@@ -80,7 +80,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     @Test
     void connectionResetInTheMiddleOfTheAnswerIsAChargedUpstreamUnknown() {
-        tenant = tenant("1.00", null, null, null);
+        tenant = newTenant().budget("1.00").create();
         upstream.answer(request -> FakeModelsLab.success(request).truncated());
 
         Response response = text2img(tenant.key(), CAT);
@@ -93,7 +93,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     @Test
     void connectionClosedAfterTheRequestWasSentIsAChargedUpstreamUnknown() {
-        tenant = tenant("1.00", null, null, null);
+        tenant = newTenant().budget("1.00").create();
         upstream.answer(request -> Reply.dropped());
 
         Response response = text2img(tenant.key(), CAT);
@@ -141,7 +141,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
     @ParameterizedTest(name = "HTTP {0} with {1}")
     @MethodSource("serverErrorsThatAreNotModelsLabsAnswer")
     void aServerErrorAfterTheRequestWasSentIsAChargedUpstreamUnknown(int status, String body) {
-        tenant = tenant("1.00", null, null, null);
+        tenant = newTenant().budget("1.00").create();
         upstream.answer(request -> Reply.json(status, body));
 
         Response response = text2img(tenant.key(), CAT);
@@ -164,7 +164,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
     @ParameterizedTest(name = "HTTP 200 with [{0}]")
     @MethodSource("garbage")
     void aSuccessfulStatusWithAnAnswerThatIsNotAJsonObjectIsAChargedUpstreamUnknown(String body) {
-        tenant = tenant("1.00", null, null, null);
+        tenant = newTenant().budget("1.00").create();
         upstream.answer(request -> Reply.json(200, body));
 
         Response response = text2img(tenant.key(), CAT);
@@ -176,7 +176,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
 
     @Test
     void anUnknownStatusIsAChargedUpstreamUnknownThatKeepsModelsLabsId() {
-        tenant = tenant("1.00", null, null, null);
+        tenant = newTenant().budget("1.00").create();
         long id = upstream.nextId();
         upstream.answer(request -> Reply.json(200, "{\"status\":\"queued\",\"id\":" + id + "}"));
 
@@ -206,7 +206,7 @@ class UpstreamFaultTest extends GatewayIntegrationTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("answersWhoseTextSoundsLikeARefusal")
     void aSuccessOrProcessingAnswerIsChargedWhateverItsMessageSays(String status, String template) {
-        tenant = tenant("1.00", null, null, null);
+        tenant = newTenant().budget("1.00").create();
         String body = template.formatted(upstream.nextId());
         upstream.answer(request -> Reply.json(200, body));
 

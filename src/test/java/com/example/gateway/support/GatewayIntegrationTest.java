@@ -77,28 +77,6 @@ public abstract class GatewayIntegrationTest {
         return newTenant().create();
     }
 
-    /**
-     * Creates a tenant with the given limits (null: none).
-     *
-     * @deprecated positional nulls hide which limit a test is about: use {@link #newTenant()}
-     */
-    @Deprecated(forRemoval = true)
-    protected TestTenant tenant(String budgetUsd, Integer dailyLimit, Integer perMinute, Integer maxConcurrent) {
-        TenantBuilder tenant = newTenant();
-        if (budgetUsd != null) {
-            tenant.budget(budgetUsd);
-        }
-        if (dailyLimit != null) {
-            tenant.dailyLimit(dailyLimit);
-        }
-        if (perMinute != null) {
-            tenant.perMinute(perMinute);
-        }
-        if (maxConcurrent != null) {
-            tenant.maxConcurrent(maxConcurrent);
-        }
-        return tenant.create();
-    }
 
     /** Creates one more key for the tenant and returns it. */
     protected String newKey(String tenantId) {

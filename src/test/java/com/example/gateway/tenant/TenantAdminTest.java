@@ -126,7 +126,7 @@ class TenantAdminTest extends GatewayIntegrationTest {
 
     @Test
     void refusesAnAmountBeyondTheColumnOnCreateAndOnChangeNamingTheFieldAndChangingNothing() {
-        TestTenant tenant = tenant("3.00", null, null, null);
+        TestTenant tenant = newTenant().budget("3.00").create();
 
         Response created = admin("POST", "/admin/tenants", "{\"id\":\"huge-1\",\"name\":\"Huge\",\"monthlyBudgetUsd\":\"1e11\"}");
         Response patched = admin("PATCH", "/admin/tenants/" + tenant.id(),
@@ -160,7 +160,7 @@ class TenantAdminTest extends GatewayIntegrationTest {
     @Test
     void twoChangesToOneTenantAtTheSameTimeBothApply() throws Exception {
         for (int round = 0; round < 20; round++) {
-            TestTenant tenant = tenant("5.00", null, null, null);
+            TestTenant tenant = newTenant().budget("5.00").create();
             String path = "/admin/tenants/" + tenant.id();
             CountDownLatch start = new CountDownLatch(1);
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -221,7 +221,7 @@ class TenantAdminTest extends GatewayIntegrationTest {
 
     @Test
     void aBudgetLoweredBelowWhatIsSpentAndReservedRefusesNewCallsAndSettlesThoseInFlightExactly() throws Exception {
-        TestTenant tenant = tenant("1.00", null, null, null);
+        TestTenant tenant = newTenant().budget("1.00").create();
         assertThat(text2img(tenant.key(), "{\"prompt\":\"a cat\"}").status()).isEqualTo(200);
         upstream.answer(request -> FakeModelsLab.success(request).delayedBy(1200));
 
