@@ -77,15 +77,22 @@ ON CONFLICT (request_id) DO NOTHING;
 
 WITH applied AS (
     DELETE FROM reservation r USING call_ledger l
-    WHERE r.request_id = ANY(ARRAY[:rid::uuid]) AND r.tenant_id = :tenant_id AND l.request_id = r.request_id
-    RETURNING r.amount_usd, r.month, r.holds_upstream_slot, l.cost_usd
+    WHERE r.request_id = ANY(ARRAY[:rid::uuid]) AND l.request_id = r.request_id
+    RETURNING r.tenant_id, r.amount_usd, r.month, r.holds_upstream_slot, l.cost_usd
+), locked AS (
+    SELECT q.tenant_id FROM quota_state q
+    WHERE q.tenant_id IN (SELECT tenant_id FROM applied)
+    ORDER BY q.tenant_id
+    FOR NO KEY UPDATE
 ), state AS (
     UPDATE quota_state q SET
-        reserved_usd = q.reserved_usd - (SELECT sum(amount_usd) FROM applied),
-        in_flight = q.in_flight - (SELECT count(*) FROM applied),
-        month_spent_usd = q.month_spent_usd
-            + (SELECT coalesce(sum(cost_usd), 0) FROM applied a WHERE a.month = q.month)
-    WHERE q.tenant_id = :tenant_id AND EXISTS (SELECT 1 FROM applied)
+        reserved_usd = q.reserved_usd
+            - (SELECT sum(a.amount_usd) FROM applied a WHERE a.tenant_id = q.tenant_id),
+        in_flight = q.in_flight - (SELECT count(*) FROM applied a WHERE a.tenant_id = q.tenant_id),
+        month_spent_usd = q.month_spent_usd + (SELECT coalesce(sum(a.cost_usd), 0) FROM applied a
+                                               WHERE a.tenant_id = q.tenant_id AND a.month = q.month)
+    FROM locked k
+    WHERE q.tenant_id = k.tenant_id
     RETURNING q.tenant_id, q.month, q.month_spent_usd, q.reserved_usd
 ), slot AS (
     UPDATE upstream_slot u SET in_flight = u.in_flight - (SELECT count(*) FROM applied WHERE holds_upstream_slot)
@@ -98,14 +105,16 @@ WITH applied AS (
     SELECT s.tenant_id, s.month, threshold, s.month_spent_usd, t.monthly_budget_usd, :now::timestamptz, :now::timestamptz
     FROM state s JOIN tenant t ON t.id = s.tenant_id, unnest(t.alert_thresholds) AS threshold
     WHERE t.alert_webhook_url IS NOT NULL AND t.monthly_budget_usd > 0
-      AND EXISTS (SELECT 1 FROM applied WHERE cost_usd > 0)
+      AND EXISTS (SELECT 1 FROM applied a WHERE a.tenant_id = s.tenant_id AND a.cost_usd > 0)
       AND s.month_spent_usd * 100 >= t.monthly_budget_usd * threshold
     ON CONFLICT DO NOTHING
-    RETURNING threshold_percent
+    RETURNING tenant_id
 )
-SELECT t.monthly_budget_usd - CASE WHEN s.month >= :month::date THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
-       AS remaining, t.monthly_budget_usd IS NULL AS unlimited,
-       (SELECT count(*) FROM alerts) AS alerts
+SELECT s.tenant_id,
+       t.monthly_budget_usd - CASE WHEN s.month >= :month::date THEN s.month_spent_usd ELSE 0 END - s.reserved_usd
+           AS remaining,
+       t.monthly_budget_usd IS NULL AS unlimited,
+       EXISTS (SELECT 1 FROM alerts al WHERE al.tenant_id = s.tenant_id) AS alerts
 FROM state s JOIN tenant t ON t.id = s.tenant_id
 -- Commit without waiting for the WAL flush: the ledger rows are already durable (see ledger.GroupCommit).
 CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit;

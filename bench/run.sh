@@ -7,7 +7,7 @@
 # Knobs (environment): DURATION (wrk seconds, 20), WARMUP (seconds of wrk before measuring a freshly started gateway, 90),
 # THREADS (2), CONNECTIONS (64), RATE (300), RATE_SECONDS (20), SETTLE_SECONDS (idle after vacuuming, before the
 # fixed-rate runs, 15), BURST (5000 connections), BURST_SECONDS (20),
-# SLOW_MS (5000), JAVA_OPTS (JVM flags for the gateway; "-Xmx512m" by default, so the 5,000-call burst must fit the
+# SLOW_MS (5000), TENANTS (the many-tenant wrk run, 50), JAVA_OPTS (JVM flags for the gateway; "-Xmx512m" by default, so the 5,000-call burst must fit the
 # heap target; JAVA_OPTS= for the JVM's default heap, a quarter of RAM).
 set -euo pipefail
 
@@ -29,6 +29,7 @@ SETTLE_SECONDS=${SETTLE_SECONDS:-15}
 BURST_SECONDS=${BURST_SECONDS:-20}
 BURST=${BURST:-5000}
 SLOW_MS=${SLOW_MS:-5000}
+TENANTS=${TENANTS:-50}
 JAVA_OPTS=${JAVA_OPTS--Xmx512m}
 GW_PORT=18080
 UP_PORT=18081
@@ -198,6 +199,18 @@ run_wrk nginx "http://127.0.0.1:$PROXY_PORT$URL_PATH"
 # warm, so that is the state measured.
 run_wrk gateway-warmup "http://127.0.0.1:$GW_PORT$URL_PATH" "$WARMUP"
 run_wrk gateway "http://127.0.0.1:$GW_PORT$URL_PATH"
+# The same load spread over $TENANTS tenants (bench/post-many.lua takes their keys in turn): a real gateway serves many
+# tenants, and a settlement group then touches many quota rows.
+MANY_KEYS=()
+for i in $(seq "$TENANTS"); do
+    admin /admin/tenants "{\"id\":\"bench-$i\",\"name\":\"Bench $i\",\"monthlyBudgetUsd\":\"1000000\"}" >/dev/null
+    MANY_KEYS+=("$(admin "/admin/tenants/bench-$i/keys" '{"name":"bench"}' | jq -r .key)")
+done
+export BENCH_KEYS=$(IFS=,; echo "${MANY_KEYS[*]}")
+WRK_ONE=("${WRK[@]}")
+WRK=(wrk -t"$THREADS" -c"$CONNECTIONS" --latency -s "$BENCH/post-many.lua")
+run_wrk gateway-many-tenants "http://127.0.0.1:$GW_PORT$URL_PATH"
+WRK=("${WRK_ONE[@]}")
 # The profile is recorded in a run of its own: JFR's sampling slows the gateway down.
 (sleep 3; "$JCMD" "$GW_PID" JFR.start name=bench settings=profile duration=15s filename="$TMP/gw.jfr" >/dev/null) &
 run_wrk gateway-profiled "http://127.0.0.1:$GW_PORT$URL_PATH"
@@ -421,6 +434,7 @@ $(wrk_row direct "http://127.0.0.1:$UP_PORT$URL_PATH")
 $(wrk_row nginx "http://127.0.0.1:$PROXY_PORT$URL_PATH")
 $(wrk_row gateway-warmup "http://127.0.0.1:$GW_PORT$URL_PATH")
 $(wrk_row gateway "http://127.0.0.1:$GW_PORT$URL_PATH")
+$(wrk_row gateway-many-tenants "http://127.0.0.1:$GW_PORT$URL_PATH ($TENANTS tenants)")
 $(wrk_row gateway-profiled "http://127.0.0.1:$GW_PORT$URL_PATH")
 
 ## 2. PostgreSQL floor (pgbench, the gateway's own per-call SQL)
@@ -429,9 +443,10 @@ $(wrk_row gateway-profiled "http://127.0.0.1:$GW_PORT$URL_PATH")
 3: \`${PGBENCH_RATE[*]} --log -f <script> postgres\` (4 clients, each call's statements one after the other, latency
 per call from its scheduled start; PostgreSQL's own share of a call at that rate, no gateway and no JVM).
 
-- **per-call**: \`bench/per-call.sql\` (written from the gateway's statements by \`PerCallSqlTest\`) = QuotaService's
-  RESERVE (which also authenticates the key), then SettlementWriter's RECORD (durable) and APPLY (asynchronous commit),
-  each its own autocommit transaction, all on the one \`bench\` tenant row. The gateway groups RECORD and APPLY over
+- **per-call**: \`bench/per-call.sql\` (written from the gateway's statements by \`PerCallSqlTest\`) = the admission
+  statement (\`QuotaStatements.RESERVE_BY_KEY_HASH\`, which also authenticates the key), then \`LedgerStatements.RECORD\`
+  (durable) and \`QuotaStatements.APPLY\` (asynchronous commit), each its own autocommit transaction, all on the one
+  \`bench\` tenant row. The gateway groups RECORD and APPLY over
   many calls; pgbench runs them per call.
 - **folded**, for comparison, not what the gateway does: the same RESERVE, then \`bench/settle-folded.sql\`, the ledger
   row and the charge in one durable statement. One round trip less per call, but the tenant's quota row stays locked

@@ -50,8 +50,10 @@ public final class LedgerStatements {
 
     /**
      * Releases reservations that no replica will settle and records their calls as {@code abandoned}, uncharged, in
-     * one statement; {@code SKIP LOCKED} lets every replica sweep at once without sweeping a reservation twice, and the
-     * insert yields to a settlement that commits its row in the race.
+     * one statement; {@code SKIP LOCKED} lets every replica sweep at once without sweeping a reservation twice. Should a
+     * settlement commit the call's row while this runs, that row stands and its cost is charged here, since the
+     * reservation it would have been applied from is gone. Quota rows are locked in tenant order, as by APPLY.
+     * Answers how many reservations were released.
      */
     static final String SWEEP = """
             WITH swept AS (
@@ -60,22 +62,35 @@ public final class LedgerStatements {
                       AND NOT EXISTS (SELECT 1 FROM call_ledger l WHERE l.request_id = r.request_id)
                     ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED)
                 RETURNING *
+            ), recorded AS (
+                INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, outcome,
+                                         images, cost_usd, prompt_sha256, created_at, settled_at)
+                SELECT request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, 'abandoned', images, 0,
+                       prompt_sha256, created_at, :now
+                FROM swept
+                ON CONFLICT (request_id) DO UPDATE SET settled_at = call_ledger.settled_at
+                RETURNING request_id, outcome, cost_usd
             ), totals AS (
                 SELECT tenant_id, sum(amount_usd) AS amount, count(*) AS calls FROM swept GROUP BY tenant_id
+            ), locked AS (
+                SELECT q.tenant_id FROM quota_state q WHERE q.tenant_id IN (SELECT tenant_id FROM totals)
+                ORDER BY q.tenant_id
+                FOR NO KEY UPDATE
             ), slot AS (
                 UPDATE upstream_slot u SET in_flight = u.in_flight - (SELECT count(*) FROM swept WHERE holds_upstream_slot)
                 WHERE u.id = 1 AND EXISTS (SELECT 1 FROM swept WHERE holds_upstream_slot)
             ), state AS (
-                UPDATE quota_state q SET reserved_usd = q.reserved_usd - totals.amount,
-                                         in_flight = q.in_flight - totals.calls
-                FROM totals WHERE q.tenant_id = totals.tenant_id
+                UPDATE quota_state q SET reserved_usd = q.reserved_usd - t.amount,
+                                         in_flight = q.in_flight - t.calls,
+                                         month_spent_usd = q.month_spent_usd + (
+                                             SELECT coalesce(sum(r.cost_usd), 0)
+                                             FROM swept s JOIN recorded r ON r.request_id = s.request_id
+                                             WHERE s.tenant_id = q.tenant_id AND s.month = q.month
+                                               AND r.outcome <> 'abandoned')
+                FROM totals t JOIN locked k ON k.tenant_id = t.tenant_id
+                WHERE q.tenant_id = t.tenant_id
             )
-            INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, outcome,
-                                     images, cost_usd, prompt_sha256, created_at, settled_at)
-            SELECT request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, 'abandoned', images, 0,
-                   prompt_sha256, created_at, :now
-            FROM swept
-            ON CONFLICT (request_id) DO NOTHING
+            SELECT count(*) FROM recorded
             """;
 
     /** Recorded calls still holding their reservation: their replica died between the two settlement steps. */

@@ -4,14 +4,10 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import com.example.gateway.quota.Admission;
 import com.example.gateway.quota.Balance;
@@ -88,47 +84,44 @@ class LedgerWriter {
         });
     }
 
-    /** The second step, per tenant, in a fixed (tenant) order so two writers never deadlock. */
+    /**
+     * The second step, for every tenant of the group in one statement; a failure leaves the calls recorded and
+     * answered, and the sweeper applies them later.
+     */
     Map<UUID, Balance> apply(List<Pending> recorded) {
-        Map<String, List<UUID>> byTenant = recorded.stream()
-            .sorted(Comparator.comparing((Pending p) -> p.admission().tenantId()))
-            .collect(Collectors.groupingBy(p -> p.admission().tenantId(), TreeMap::new,
-                    Collectors.mapping(p -> p.admission().requestId(), Collectors.toList())));
+        if (recorded.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Balance> byTenant;
+        try {
+            byTenant = applyOnce(recorded.stream().map(p -> p.admission().requestId()).toList());
+        }
+        catch (RuntimeException ex) {
+            log.warn("Recorded {} calls but could not apply them to the quota yet ({}); the sweeper will",
+                    recorded.size(), ex.getMessage());
+            byTenant = Map.of();
+        }
         Map<UUID, Balance> balances = new HashMap<>();
-        byTenant.forEach((tenant, requestIds) -> {
-            Balance balance;
-            try {
-                balance = apply(tenant, requestIds);
-            }
-            catch (RuntimeException ex) {
-                // Recorded durably already, so the calls are answered; the sweeper applies them to the quota row.
-                log.warn("Recorded {} calls but could not apply them to the quota yet ({}); the sweeper will",
-                        requestIds.size(), ex.getMessage());
-                balance = Balance.UNKNOWN;
-            }
-            for (UUID requestId : requestIds) {
-                balances.put(requestId, balance);
-            }
-        });
+        for (Pending pending : recorded) {
+            balances.put(pending.admission().requestId(),
+                    byTenant.getOrDefault(pending.admission().tenantId(), Balance.UNKNOWN));
+        }
         return balances;
     }
 
-    /** Applies recorded calls of one tenant, and says so when that crossed budget alert thresholds. */
-    private Balance apply(String tenant, List<UUID> requestIds) {
-        return applyOnce(tenant, requestIds).orElse(Balance.UNKNOWN);
+    /** For the sweeper: applies what a dead replica left recorded but unapplied. @return how many tenants it touched */
+    int applyLeftOver(List<UUID> requestIds) {
+        return applyOnce(requestIds).size();
     }
 
-    /** For the sweeper: applies what a dead replica left recorded but unapplied. @return whether any was */
-    boolean applyLeftOver(String tenant, List<UUID> requestIds) {
-        return applyOnce(tenant, requestIds).isPresent();
-    }
-
-    private Optional<Balance> applyOnce(String tenant, List<UUID> requestIds) {
-        Optional<Balance> balance = quotas.apply(tenant, requestIds);
-        if (balance.isPresent() && balance.get().alertRecorded()) {
-            events.publishEvent(new BudgetAlertsRecorded(tenant));
-        }
-        return balance;
+    private Map<String, Balance> applyOnce(List<UUID> requestIds) {
+        Map<String, Balance> balances = quotas.apply(requestIds);
+        balances.forEach((tenant, balance) -> {
+            if (balance.alertRecorded()) {
+                events.publishEvent(new BudgetAlertsRecorded(tenant));
+            }
+        });
+        return balances;
     }
 
     private Map<UUID, Balance> recordRows(List<Pending> group, Instant now) {

@@ -79,7 +79,8 @@ class ReservationSweeper implements SchedulingConfigurer {
         int released = jdbc.sql(LedgerStatements.SWEEP)
             .param("cutoff", Utc.of(now.minus(properties.sweepAfter())))
             .param("now", Utc.of(now))
-            .update();
+            .query(Integer.class)
+            .single();
         if (released > 0) {
             swept.increment(released);
             log.warn("Released {} reservations left behind by a replica that never settled them", released);
@@ -93,7 +94,7 @@ class ReservationSweeper implements SchedulingConfigurer {
                 recorded.computeIfAbsent(rs.getString(1), tenant -> new ArrayList<>()).add(rs.getObject(2, UUID.class)));
         int applied = 0;
         for (Map.Entry<String, List<UUID>> tenant : recorded.entrySet()) {
-            if (writer.applyLeftOver(tenant.getKey(), tenant.getValue())) {
+            if (writer.applyLeftOver(tenant.getValue()) > 0) {
                 log.warn("Applied {} recorded calls of tenant {} that a replica left unapplied",
                         tenant.getValue().size(), tenant.getKey());
                 applied += tenant.getValue().size();

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -17,6 +19,7 @@ import com.example.gateway.units.Utc;
 
 import javax.sql.DataSource;
 
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Service;
@@ -125,20 +128,22 @@ public class QuotaService {
     }
 
     /**
-     * Applies recorded calls of one tenant to its quota row (see {@link QuotaStatements#APPLY}); calls already applied
-     * are skipped. Commits without waiting for its flush: the ledger rows it applies are durable already.
-     * @return the tenant's balance afterwards, or empty when none of the calls was still to apply
+     * Applies recorded calls, of any tenants, to their quota rows in one statement (see {@link QuotaStatements#APPLY});
+     * calls already applied are skipped. Commits without waiting for its flush: the ledger rows it applies are durable
+     * already.
+     * @return each tenant's balance afterwards, for the tenants that had calls still to apply
      */
-    public Optional<Balance> apply(String tenantId, Collection<UUID> requestIds) {
+    public Map<String, Balance> apply(Collection<UUID> requestIds) {
         Instant now = clock.instant();
-        return jdbc.sql(QuotaStatements.APPLY)
+        Map<String, Balance> balances = new HashMap<>();
+        jdbc.sql(QuotaStatements.APPLY)
             .param("requestIds", requestIds.toArray(UUID[]::new))
-            .param("tenant", tenantId)
             .param("now", Utc.of(now))
             .param("month", Windows.at(now).month())
-            .query((rs, n) -> Balance.of(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"),
-                    rs.getInt("alerts") > 0))
-            .optional();
+            .query((RowCallbackHandler) rs -> balances.put(rs.getString("tenant_id"),
+                    Balance.of(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"),
+                            rs.getBoolean("alerts"))));
+        return balances;
     }
 
     /** The tenant's consumption in the current month and day. */

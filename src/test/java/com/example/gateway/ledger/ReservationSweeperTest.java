@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReservationSweeperTest extends GatewayIntegrationTest {
 
@@ -141,6 +142,121 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
         assertThat((BigDecimal) quota.get("reserved_usd")).isEqualByComparingTo("0");
         assertThat(quota.get("in_flight")).isEqualTo(0);
         assertThat(reservations(tenant.id())).isZero();
+    }
+
+    /** Two replicas sweep at the same moment: SKIP LOCKED gives each reservation to exactly one of them. */
+    @Test
+    void twoReplicasSweepingAtOnceReleaseEveryReservationExactlyOnce() throws Exception {
+        TestTenant tenant = newTenant().budget("1.00").create();
+        List<UUID> orphans = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            orphans.add(reserve(tenant).admission().requestId());
+        }
+        orphans.forEach(this::ageReservation);
+
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService replicas = Executors.newFixedThreadPool(2)) {
+            List<Future<Integer>> sweeps = List.of(replicas.submit(() -> { start.await(); return sweeper.sweep(); }),
+                    replicas.submit(() -> { start.await(); return sweeper.sweep(); }));
+            start.countDown();
+            for (Future<Integer> sweep : sweeps) {
+                sweep.get();
+            }
+        }
+
+        Map<String, Object> state = stateOf(tenant);
+        assertThat(state.get("reservations")).isEqualTo(0L);
+        assertThat(state.get("in_flight")).isEqualTo(0);
+        assertThat((BigDecimal) state.get("reserved_usd")).isEqualByComparingTo("0");
+        assertThat((BigDecimal) state.get("month_spent_usd")).isEqualByComparingTo("0");
+        assertThat(jdbc.sql("SELECT count(*) FROM call_ledger WHERE tenant_id = ? AND outcome = 'abandoned' AND cost_usd = 0")
+            .param(tenant.id()).query(Long.class).single()).isEqualTo(20);
+        assertThat(ledgerRows(tenant.id())).isEqualTo(20);
+    }
+
+    /**
+     * A settlement and a sweep meet on one aged reservation, many times: whichever comes first, the call ends with one
+     * ledger row, charged once, and the quota row holds nothing reserved or in flight.
+     */
+    @Test
+    void aSweepRacingASettlementLeavesTheCallChargedExactlyOnce() throws Exception {
+        TestTenant tenant = newTenant().budget("1.00").create();
+        int rounds = 15;
+        for (int round = 0; round < rounds; round++) {
+            Reservation call = reserve(tenant);
+            UUID id = call.admission().requestId();
+            ageReservation(id);
+            CountDownLatch start = new CountDownLatch(1);
+            try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+                Future<Balance> settled = threads.submit(() -> {
+                    start.await();
+                    return ledger.settle(call, new Settlement(id, CallOutcome.SUCCESS, PRICE, 200, 200, "4711", 650,
+                            ANSWER));
+                });
+                Future<Integer> swept = threads.submit(() -> {
+                    start.await();
+                    return sweeper.sweep();
+                });
+                start.countDown();
+                settled.get();
+                swept.get();
+            }
+            assertThat(jdbc.sql("SELECT outcome || ' ' || cost_usd FROM call_ledger WHERE request_id = ?").param(id)
+                .query(String.class).list()).as("round %d", round).singleElement().satisfies(row ->
+                    assertThat(row).startsWith("success 0.0047"));
+        }
+
+        // A recorded call whose second step the sweep pre-empted is applied by the next sweep.
+        sweeper.sweep();
+        Map<String, Object> state = stateOf(tenant);
+        assertThat(state.get("reservations")).isEqualTo(0L);
+        assertThat(state.get("in_flight")).isEqualTo(0);
+        assertThat((BigDecimal) state.get("reserved_usd")).isEqualByComparingTo("0");
+        assertThat((BigDecimal) state.get("month_spent_usd")).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(rounds)));
+        assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(rounds)));
+    }
+
+    /** A call that held one of the account's upstream slots gives it back when the sweeper releases its reservation. */
+    @Test
+    void theSweeperGivesBackTheAccountSlotOfACallWhoseReplicaDied() {
+        TestTenant tenant = newTenant().budget("1.00").create();
+        UUID orphan = reserve(tenant).admission().requestId();
+        // As if admitted under gateway.quota.upstream-max-in-flight: the reservation holds one of the account's slots.
+        jdbc.sql("UPDATE reservation SET holds_upstream_slot = true WHERE request_id = ?").param(orphan).update();
+        jdbc.sql("UPDATE upstream_slot SET in_flight = in_flight + 1 WHERE id = 1").update();
+        int slotsBefore = jdbc.sql("SELECT in_flight FROM upstream_slot WHERE id = 1").query(Integer.class).single();
+        ageReservation(orphan);
+
+        assertThat(sweep(tenant)).isEqualTo(1);
+
+        assertThat(jdbc.sql("SELECT in_flight FROM upstream_slot WHERE id = 1").query(Integer.class).single())
+            .isEqualTo(slotsBefore - 1);
+    }
+
+    /**
+     * A settlement the database refuses for good (here an upstream id longer than its column) is answered as not
+     * charged; the call keeps its reservation until the sweeper records it abandoned, uncharged, so the ledger says
+     * what the client was told.
+     */
+    @Test
+    void aSettlementThatGivesUpLeavesTheCallAbandonedAndUnchargedAsItsClientWasTold() {
+        TestTenant tenant = newTenant().budget("1.00").create();
+        Reservation call = reserve(tenant);
+        UUID id = call.admission().requestId();
+        Settlement unwritable = new Settlement(id, CallOutcome.SUCCESS, PRICE, 200, 200, "9".repeat(65), 650, ANSWER);
+
+        assertThatThrownBy(() -> ledger.settle(call, unwritable)).isInstanceOf(SettlementFailed.class);
+
+        assertThat(ledgerRows(tenant.id())).isZero();
+        assertThat(reservations(tenant.id())).isEqualTo(1);
+        ageReservation(id);
+        assertThat(sweep(tenant)).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT outcome || ' ' || cost_usd FROM call_ledger WHERE request_id = ?").param(id)
+            .query(String.class).single()).isEqualTo("abandoned 0.00000000");
+        Map<String, Object> state = stateOf(tenant);
+        assertThat((BigDecimal) state.get("month_spent_usd")).isEqualByComparingTo("0");
+        assertThat((BigDecimal) state.get("reserved_usd")).isEqualByComparingTo("0");
+        assertThat(state.get("in_flight")).isEqualTo(0);
     }
 
     private Reservation reserve(TestTenant tenant) {

@@ -85,7 +85,7 @@ class DatabaseOutageTest extends GatewayIntegrationTest {
         LocalPostgres postgres = TestDatabase.get().localPostgres();
         assumeThat(postgres).as("needs the throwaway cluster, which the test can stop").isNotNull();
         TestTenant tenant = newTenant().budget("1.00").create();
-        upstream.answer(request -> FakeModelsLab.success(request).delayedBy(3000));
+        upstream.answer(request -> FakeModelsLab.success(request).delayedBy(1500));
 
         List<CompletableFuture<Response>> calls = java.util.stream.IntStream.range(0, 5)
             .mapToObj(i -> CompletableFuture.supplyAsync(() -> text2img(tenant.key(), "{\"prompt\":\"outage " + i + "\"}")))

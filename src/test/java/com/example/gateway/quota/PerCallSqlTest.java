@@ -66,7 +66,6 @@ class PerCallSqlTest {
 
     private static final Map<String, String> APPLY_VALUES = Map.of(
             "requestIds", "ARRAY[:rid::uuid]",
-            "tenant", ":tenant_id",
             "now", ":now::timestamptz",
             "month", ":month::date");
 
