@@ -1,5 +1,8 @@
 package com.example.gateway.web;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +81,22 @@ class OpenApiDocsTest extends GatewayIntegrationTest {
         assertThat(send("GET", "/swagger-ui.html", null, Map.of()).status()).isIn(200, 302);
         assertThat(ui.status()).isEqualTo(200);
         assertThat(ui.body()).containsIgnoringCase("swagger");
+    }
+
+    /**
+     * Writes both documents where {@code .ci/run} lints them with Redocly: other teams generate clients from exactly
+     * these two, so they are checked as served, not as a copy kept in the repository.
+     */
+    @Test
+    void writesBothGroupsForTheLinter() throws IOException {
+        Path dir = Path.of("target", "openapi");
+        Files.createDirectories(dir);
+        for (String group : List.of("client", "admin")) {
+            Response docs = send("GET", "/v3/api-docs/" + group, null, Map.of());
+            assertThat(docs.status()).isEqualTo(200);
+            Files.writeString(dir.resolve(group + ".json"), JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsString(docs.json()));
+        }
     }
 
     private static String security(JsonNode operation) {
