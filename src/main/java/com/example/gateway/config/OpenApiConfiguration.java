@@ -2,13 +2,16 @@ package com.example.gateway.config;
 
 import com.example.gateway.errors.ErrorCode;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -44,7 +47,9 @@ class OpenApiConfiguration {
                 .version("v1")
                 .description("ModelsLab's image API behind tenant keys, exact budgets and one shared ModelsLab key. "
                         + "Image routes keep ModelsLab's paths and bodies; every error the gateway itself answers is "
-                        + "an ErrorBody, in ModelsLab's dialect."))
+                        + "an ErrorBody, in ModelsLab's dialect.")
+                // An internal service: no public license to link to, so an SPDX reference names it instead.
+                .license(new License().name("Proprietary, for internal use only").identifier("LicenseRef-Proprietary")))
             .components(new Components()
                 .addSecuritySchemes(TENANT_KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP)
                     .scheme("bearer")
@@ -73,12 +78,12 @@ class OpenApiConfiguration {
             if (openApi.getPaths() == null) {
                 return;
             }
+            Set<String> usedSchemes = new HashSet<>();
             openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
-                if (path.startsWith("/admin/")) {
-                    operation.setSecurity(List.of(new SecurityRequirement().addList(ADMIN_TOKEN)));
-                }
-                else if (path.startsWith("/api/")) {
-                    operation.setSecurity(List.of(new SecurityRequirement().addList(TENANT_KEY)));
+                String scheme = path.startsWith("/admin/") ? ADMIN_TOKEN : path.startsWith("/api/") ? TENANT_KEY : null;
+                if (scheme != null) {
+                    operation.setSecurity(List.of(new SecurityRequirement().addList(scheme)));
+                    usedSchemes.add(scheme);
                 }
                 operation.getResponses().addApiResponse("default", new ApiResponse()
                     .description("An error answered by the gateway: 400, 401, 402, 403, 404, 409, 413, 415, 422, "
@@ -86,6 +91,12 @@ class OpenApiConfiguration {
                     .content(new Content().addMediaType("application/json",
                             new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + ERROR_BODY)))));
             }));
+            // Each group is built from its own copy, so this leaves the other group's scheme alone. A client
+            // generated from the admin document should not offer a tenant key, nor the client one an admin token.
+            Map<String, SecurityScheme> schemes = openApi.getComponents().getSecuritySchemes();
+            if (schemes != null) {
+                schemes.keySet().retainAll(usedSchemes);
+            }
         };
     }
 

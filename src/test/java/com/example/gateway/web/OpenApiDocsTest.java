@@ -83,6 +83,15 @@ class OpenApiDocsTest extends GatewayIntegrationTest {
         assertThat(ui.body()).containsIgnoringCase("swagger");
     }
 
+    @Test
+    void eachGroupOffersOnlyTheCredentialItsRoutesTake() {
+        JsonNode client = send("GET", "/v3/api-docs/client", null, Map.of()).json();
+        JsonNode admin = send("GET", "/v3/api-docs/admin", null, Map.of()).json();
+
+        assertThat(names(client.get("components").get("securitySchemes"))).containsExactly("tenantKey");
+        assertThat(names(admin.get("components").get("securitySchemes"))).containsExactly("adminToken");
+    }
+
     /**
      * Writes both documents where {@code .ci/run} lints them with Redocly: other teams generate clients from exactly
      * these two, so they are checked as served, not as a copy kept in the repository.
