@@ -12,9 +12,7 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
-import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
-import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -30,15 +28,15 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI description at {@code /v3/api-docs} (and per group, {@code client} and {@code admin}) and
- * {@code /swagger-ui.html}. Security and the error answer are added here by path, the way {@link WebConfiguration}
- * guards {@code /admin/**}, so no controller can forget them.
+ * {@code /swagger-ui.html}. Security and the error answers ({@link DocumentedErrors}) are added here by path, the way
+ * {@code WebConfiguration} guards {@code /admin/**}, so no controller can forget them.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
     static final String TENANT_KEY = "tenantKey";
     static final String ADMIN_TOKEN = "adminToken";
-    private static final String ERROR_BODY = "ErrorBody";
+    static final String ERROR_BODY = "ErrorBody";
 
     @Bean
     OpenAPI gatewayOpenApi() {
@@ -88,8 +86,8 @@ class OpenApiConfiguration {
                 operation.getResponses().addApiResponse("default", new ApiResponse()
                     .description("An error answered by the gateway: 400, 401, 402, 403, 404, 409, 413, 415, 422, "
                             + "429 (with Retry-After), 500, 502, 503 or 504")
-                    .content(new Content().addMediaType("application/json",
-                            new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + ERROR_BODY)))));
+                    .content(DocumentedErrors.errorContent()));
+                DocumentedErrors.document(path, operation);
             }));
             // Each group is built from its own copy, so this leaves the other group's scheme alone. A client
             // generated from the admin document should not offer a tenant key, nor the client one an admin token.

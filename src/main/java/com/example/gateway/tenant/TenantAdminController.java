@@ -3,6 +3,7 @@ package com.example.gateway.tenant;
 import java.util.List;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import tools.jackson.databind.JsonNode;
@@ -32,6 +33,7 @@ class TenantAdminController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
+    @ApiResponse(responseCode = "409", description = "`conflict`: a tenant with this id already exists")
     TenantView create(@Valid @RequestBody TenantRequests.CreateTenant request) {
         return tenants.create(request);
     }

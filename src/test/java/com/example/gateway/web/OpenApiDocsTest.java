@@ -84,6 +84,28 @@ class OpenApiDocsTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void documentsTheErrorsEachKindOfRouteCanAnswer() {
+        JsonNode client = send("GET", "/v3/api-docs/client", null, Map.of()).json().get("paths");
+        JsonNode admin = send("GET", "/v3/api-docs/admin", null, Map.of()).json().get("paths");
+
+        JsonNode text2img = client.get("/api/v6/images/text2img").get("post").get("responses");
+        assertThat(names(text2img)).containsExactly("200", "400", "401", "402", "403", "409", "413", "422", "429",
+                "502", "503", "504", "default");
+        assertThat(text2img.get("402").get("description").asString()).contains("budget_exhausted");
+        assertThat(text2img.get("429").get("description").asString()).contains("daily_limit", "rate_limited",
+                "too_many_concurrent", "upstream_rate_limited");
+        assertThat(names(text2img.get("429").get("headers"))).containsExactly("Retry-After");
+        assertThat(names(client.get("/api/v6/images/fetch/{id}").get("post").get("responses"))).contains("404")
+            .doesNotContain("402");
+        assertThat(names(admin.get("/admin/tenants").get("post").get("responses"))).containsExactly("201", "400",
+                "401", "409", "503", "default");
+        assertThat(names(admin.get("/admin/tenants/{id}").get("get").get("responses"))).containsExactly("200",
+                "401", "404", "503", "default");
+        assertThat(names(admin.get("/admin/tenants/{id}/keys/{keyId}").get("delete").get("responses")))
+            .contains("400", "404");
+    }
+
+    @Test
     void eachGroupOffersOnlyTheCredentialItsRoutesTake() {
         JsonNode client = send("GET", "/v3/api-docs/client", null, Map.of()).json();
         JsonNode admin = send("GET", "/v3/api-docs/admin", null, Map.of()).json();
