@@ -84,6 +84,26 @@ class OpenApiDocsTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void everyOperationOfBothGroupsHasASummaryAndItsErrorAnswersAsErrorBodies() {
+        for (String group : List.of("client", "admin")) {
+            JsonNode docs = send("GET", "/v3/api-docs/" + group, null, Map.of()).json();
+            docs.get("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
+                JsonNode responses = operation.getValue().get("responses");
+                assertThat(operation.getValue().path("summary").asString()).as("%s %s", operation.getKey(),
+                        path.getKey()).isNotBlank();
+                assertThat(names(responses)).as("%s %s", operation.getKey(), path.getKey())
+                    .contains("401", "503")
+                    .allSatisfy(status -> {
+                        if (status.startsWith("4") || status.startsWith("5")) {
+                            assertThat(responses.get(status).get("content").get("application/json").get("schema")
+                                .get("$ref").asString()).isEqualTo("#/components/schemas/ErrorBody");
+                        }
+                    });
+            }));
+        }
+    }
+
+    @Test
     void documentsTheErrorsEachKindOfRouteCanAnswer() {
         JsonNode client = send("GET", "/v3/api-docs/client", null, Map.of()).json().get("paths");
         JsonNode admin = send("GET", "/v3/api-docs/admin", null, Map.of()).json().get("paths");
