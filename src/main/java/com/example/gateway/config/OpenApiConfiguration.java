@@ -22,6 +22,8 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.GlobalOpenApiCustomizer;
 import org.springdoc.core.models.GroupedOpenApi;
+import org.springdoc.core.utils.SpringDocUtils;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,6 +39,12 @@ class OpenApiConfiguration {
     static final String TENANT_KEY = "tenantKey";
     static final String ADMIN_TOKEN = "adminToken";
     static final String ERROR_BODY = "ErrorBody";
+
+    static {
+        // springdoc 3.0 reads types with Jackson 2, to which Jackson 3's JsonNode is a bean of isObject()-style flags:
+        // a client generated from that would send {"object":true,...}. Such a body is any JSON object.
+        SpringDocUtils.getConfig().replaceWithSchema(JsonNode.class, new ObjectSchema());
+    }
 
     @Bean
     OpenAPI gatewayOpenApi() {

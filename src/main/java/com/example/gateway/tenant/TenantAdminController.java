@@ -4,6 +4,10 @@ import java.util.List;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -59,6 +63,22 @@ class TenantAdminController {
     @Operation(summary = "Change a tenant's limits, suspension or budget alerts",
             description = "Only the fields sent change; null removes a limit or the webhook. An unknown field, or "
                     + "an attempt to change id, is refused with 400.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
+                @SchemaProperty(name = "name", schema = @Schema(type = "string", maxLength = 200)),
+                @SchemaProperty(name = "monthlyBudgetUsd", schema = @Schema(types = { "string", "number", "null" },
+                        description = "USD, as a string or a number, kept exact")),
+                @SchemaProperty(name = "dailyRequestLimit", schema = @Schema(types = { "integer", "null" })),
+                @SchemaProperty(name = "requestsPerMinute", schema = @Schema(types = { "integer", "null" })),
+                @SchemaProperty(name = "maxConcurrent", schema = @Schema(types = { "integer", "null" })),
+                @SchemaProperty(name = "suspended", schema = @Schema(type = "boolean",
+                        description = "true refuses the tenant's calls from the next one on")),
+                @SchemaProperty(name = "alertWebhookUrl", schema = @Schema(types = { "string", "null" },
+                        description = "Where budget alerts are POSTed, an http(s) URL")),
+                @SchemaProperty(name = "alertThresholds", array = @ArraySchema(minItems = 1, maxItems = 10,
+                        arraySchema = @Schema(description = "Percentages of the monthly budget that send an alert "
+                                + "when crossed; 80 and 100 by default"),
+                        schema = @Schema(type = "integer", minimum = "1", maximum = "1000"))) }))
     TenantView update(@PathVariable String id, @RequestBody JsonNode patch) {
         return tenants.update(id, patch);
     }

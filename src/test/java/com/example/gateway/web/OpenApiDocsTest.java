@@ -134,6 +134,17 @@ class OpenApiDocsTest extends GatewayIntegrationTest {
         assertThat(names(admin.get("components").get("securitySchemes"))).containsExactly("adminToken");
     }
 
+    @Test
+    void describesTheTenantPatchAsItsFieldsNotAsJacksonsJsonNode() {
+        JsonNode admin = send("GET", "/v3/api-docs/admin", null, Map.of()).json();
+
+        JsonNode body = admin.get("paths").get("/admin/tenants/{id}").get("patch").get("requestBody").get("content")
+            .get("application/json").get("schema");
+        assertThat(names(body.get("properties"))).contains("monthlyBudgetUsd", "suspended", "alertThresholds")
+            .doesNotContain("nodeType", "object");
+        assertThat(names(admin.get("components").get("schemas"))).doesNotContain("JsonNode");
+    }
+
     /**
      * Writes both documents where {@code .ci/run} lints them with Redocly: other teams generate clients from exactly
      * these two, so they are checked as served, not as a copy kept in the repository.
