@@ -88,6 +88,10 @@ final class DocumentedErrors {
         if (path.startsWith("/api/v6/images/")) {
             return GENERATION;
         }
+        if (!path.startsWith("/api/") && !path.startsWith("/admin/")) {
+            // Outside both groups (the local profile's simulator, in the ungrouped document): nothing to claim.
+            return EnumSet.noneOf(ErrorCode.class);
+        }
         Set<ErrorCode> codes = EnumSet.of(ErrorCode.INVALID_KEY, ErrorCode.UNAVAILABLE);
         if (takesInput(operation)) {
             codes.add(ErrorCode.INVALID_REQUEST);
