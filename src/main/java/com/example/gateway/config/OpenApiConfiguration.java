@@ -2,16 +2,17 @@ package com.example.gateway.config;
 
 import com.example.gateway.errors.ErrorCode;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
-import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.IntegerSchema;
-import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -21,21 +22,30 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.GlobalOpenApiCustomizer;
 import org.springdoc.core.models.GroupedOpenApi;
+import org.springdoc.core.utils.SpringDocUtils;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI description at {@code /v3/api-docs} (and per group, {@code client} and {@code admin}) and
- * {@code /swagger-ui.html}. Security and the error answer are added here by path, the way {@link WebConfiguration}
- * guards {@code /admin/**}, so no controller can forget them.
+ * {@code /swagger-ui.html}. Security and the error answers ({@link DocumentedErrors}) are added here by path, the way
+ * {@code WebConfiguration} guards {@code /admin/**}, so no controller can forget them. Other teams generate clients from
+ * the two groups, and CI lints both with Redocly ({@code redocly.yaml}): no errors and no warnings.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
     static final String TENANT_KEY = "tenantKey";
     static final String ADMIN_TOKEN = "adminToken";
-    private static final String ERROR_BODY = "ErrorBody";
+    static final String ERROR_BODY = "ErrorBody";
+
+    static {
+        // springdoc 3.0 reads types with Jackson 2, to which Jackson 3's JsonNode is a bean of isObject()-style flags:
+        // a client generated from that would send {"object":true,...}. Such a body is any JSON object.
+        SpringDocUtils.getConfig().replaceWithSchema(JsonNode.class, new ObjectSchema());
+    }
 
     @Bean
     OpenAPI gatewayOpenApi() {
@@ -44,7 +54,9 @@ class OpenApiConfiguration {
                 .version("v1")
                 .description("ModelsLab's image API behind tenant keys, exact budgets and one shared ModelsLab key. "
                         + "Image routes keep ModelsLab's paths and bodies; every error the gateway itself answers is "
-                        + "an ErrorBody, in ModelsLab's dialect."))
+                        + "an ErrorBody, in ModelsLab's dialect.")
+                // An internal service: no public license to link to, so an SPDX reference names it instead.
+                .license(new License().name("Proprietary, for internal use only").identifier("LicenseRef-Proprietary")))
             .components(new Components()
                 .addSecuritySchemes(TENANT_KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP)
                     .scheme("bearer")
@@ -73,19 +85,25 @@ class OpenApiConfiguration {
             if (openApi.getPaths() == null) {
                 return;
             }
+            Set<String> usedSchemes = new HashSet<>();
             openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
-                if (path.startsWith("/admin/")) {
-                    operation.setSecurity(List.of(new SecurityRequirement().addList(ADMIN_TOKEN)));
-                }
-                else if (path.startsWith("/api/")) {
-                    operation.setSecurity(List.of(new SecurityRequirement().addList(TENANT_KEY)));
+                String scheme = path.startsWith("/admin/") ? ADMIN_TOKEN : path.startsWith("/api/") ? TENANT_KEY : null;
+                if (scheme != null) {
+                    operation.setSecurity(List.of(new SecurityRequirement().addList(scheme)));
+                    usedSchemes.add(scheme);
                 }
                 operation.getResponses().addApiResponse("default", new ApiResponse()
                     .description("An error answered by the gateway: 400, 401, 402, 403, 404, 409, 413, 415, 422, "
                             + "429 (with Retry-After), 500, 502, 503 or 504")
-                    .content(new Content().addMediaType("application/json",
-                            new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + ERROR_BODY)))));
+                    .content(DocumentedErrors.errorContent()));
+                DocumentedErrors.document(path, operation);
             }));
+            // Each group is built from its own copy, so this leaves the other group's scheme alone. A client
+            // generated from the admin document should not offer a tenant key, nor the client one an admin token.
+            Map<String, SecurityScheme> schemes = openApi.getComponents().getSecuritySchemes();
+            if (schemes != null) {
+                schemes.keySet().retainAll(usedSchemes);
+            }
         };
     }
 

@@ -1,5 +1,8 @@
 package com.example.gateway.web;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +81,84 @@ class OpenApiDocsTest extends GatewayIntegrationTest {
         assertThat(send("GET", "/swagger-ui.html", null, Map.of()).status()).isIn(200, 302);
         assertThat(ui.status()).isEqualTo(200);
         assertThat(ui.body()).containsIgnoringCase("swagger");
+    }
+
+    @Test
+    void everyOperationOfBothGroupsHasASummaryAndItsErrorAnswersAsErrorBodies() {
+        for (String group : List.of("client", "admin")) {
+            JsonNode docs = send("GET", "/v3/api-docs/" + group, null, Map.of()).json();
+            docs.get("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
+                JsonNode responses = operation.getValue().get("responses");
+                assertThat(operation.getValue().path("summary").asString()).as("%s %s", operation.getKey(),
+                        path.getKey()).isNotBlank();
+                assertThat(names(responses)).as("%s %s", operation.getKey(), path.getKey())
+                    .contains("401", "503")
+                    .allSatisfy(status -> {
+                        if (status.startsWith("4") || status.startsWith("5")) {
+                            assertThat(responses.get(status).get("content").get("application/json").get("schema")
+                                .get("$ref").asString()).isEqualTo("#/components/schemas/ErrorBody");
+                        }
+                    });
+            }));
+        }
+    }
+
+    @Test
+    void documentsTheErrorsEachKindOfRouteCanAnswer() {
+        JsonNode client = send("GET", "/v3/api-docs/client", null, Map.of()).json().get("paths");
+        JsonNode admin = send("GET", "/v3/api-docs/admin", null, Map.of()).json().get("paths");
+
+        JsonNode text2img = client.get("/api/v6/images/text2img").get("post").get("responses");
+        assertThat(names(text2img)).containsExactly("200", "400", "401", "402", "403", "409", "413", "422", "429",
+                "502", "503", "504", "default");
+        assertThat(text2img.get("402").get("description").asString()).contains("budget_exhausted");
+        assertThat(text2img.get("429").get("description").asString()).contains("daily_limit", "rate_limited",
+                "too_many_concurrent", "upstream_rate_limited");
+        assertThat(names(text2img.get("429").get("headers"))).containsExactly("Retry-After");
+        assertThat(names(client.get("/api/v6/images/fetch/{id}").get("post").get("responses"))).contains("404")
+            .doesNotContain("402");
+        assertThat(names(admin.get("/admin/tenants").get("post").get("responses"))).containsExactly("201", "400",
+                "401", "409", "503", "default");
+        assertThat(names(admin.get("/admin/tenants/{id}").get("get").get("responses"))).containsExactly("200",
+                "401", "404", "503", "default");
+        assertThat(names(admin.get("/admin/tenants/{id}/keys/{keyId}").get("delete").get("responses")))
+            .contains("400", "404");
+    }
+
+    @Test
+    void eachGroupOffersOnlyTheCredentialItsRoutesTake() {
+        JsonNode client = send("GET", "/v3/api-docs/client", null, Map.of()).json();
+        JsonNode admin = send("GET", "/v3/api-docs/admin", null, Map.of()).json();
+
+        assertThat(names(client.get("components").get("securitySchemes"))).containsExactly("tenantKey");
+        assertThat(names(admin.get("components").get("securitySchemes"))).containsExactly("adminToken");
+    }
+
+    @Test
+    void describesTheTenantPatchAsItsFieldsNotAsJacksonsJsonNode() {
+        JsonNode admin = send("GET", "/v3/api-docs/admin", null, Map.of()).json();
+
+        JsonNode body = admin.get("paths").get("/admin/tenants/{id}").get("patch").get("requestBody").get("content")
+            .get("application/json").get("schema");
+        assertThat(names(body.get("properties"))).contains("monthlyBudgetUsd", "suspended", "alertThresholds")
+            .doesNotContain("nodeType", "object");
+        assertThat(names(admin.get("components").get("schemas"))).doesNotContain("JsonNode");
+    }
+
+    /**
+     * Writes both documents where {@code .ci/run} lints them with Redocly: other teams generate clients from exactly
+     * these two, so they are checked as served, not as a copy kept in the repository.
+     */
+    @Test
+    void writesBothGroupsForTheLinter() throws IOException {
+        Path dir = Path.of("target", "openapi");
+        Files.createDirectories(dir);
+        for (String group : List.of("client", "admin")) {
+            Response docs = send("GET", "/v3/api-docs/" + group, null, Map.of());
+            assertThat(docs.status()).isEqualTo(200);
+            Files.writeString(dir.resolve(group + ".json"), JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsString(docs.json()));
+        }
     }
 
     private static String security(JsonNode operation) {
