@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * PostgreSQL crashes (an immediate stop, recovered from its WAL) right after a burst of calls was answered: no answered
- * call loses its ledger row, and once the sweeper has run, the quota row's counters agree with the ledger again.
+ * call loses its ledger row, and once the sweeper has run, the quota row's counters agree with the ledger again. The
+ * cluster runs with fsync and full-page writes on for this test, as in production.
  */
 class PostgresCrashTest extends GatewayIntegrationTest {
 
@@ -34,6 +35,28 @@ class PostgresCrashTest extends GatewayIntegrationTest {
     void everyAnsweredCallSurvivesAPostgresCrashAndTheQuotaAgreesWithTheLedgerAfterwards() throws Exception {
         LocalPostgres postgres = TestDatabase.get().localPostgres();
         assumeThat(postgres).as("needs the throwaway cluster, which the test can crash").isNotNull();
+        // The throwaway cluster runs with fsync off for speed, which would make any crash test meaningless.
+        postgres.kill();
+        postgres.restartDurable();
+        try {
+            awaitReadiness();
+            assertThat(jdbc.sql("SELECT current_setting('fsync') || ' ' || current_setting('synchronous_commit')")
+                .query(String.class).single()).isEqualTo("on on");
+            crashRightAfterABurst(postgres);
+        }
+        finally {
+            postgres.kill();
+            postgres.restart();
+            awaitReadiness();
+        }
+    }
+
+    private void awaitReadiness() {
+        await().atMost(30, TimeUnit.SECONDS).ignoreExceptions().untilAsserted(
+                () -> assertThat(send("GET", "/actuator/health/readiness", null, Map.of()).status()).isEqualTo(200));
+    }
+
+    private void crashRightAfterABurst(LocalPostgres postgres) throws Exception {
         TestTenant tenant = newTenant().budget("1.00").create();
         List<Future<Response>> calls;
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -46,9 +69,8 @@ class PostgresCrashTest extends GatewayIntegrationTest {
         // At once after the last answer, so the charges, which commit without waiting for their WAL flush, may be lost;
         // the ledger rows were flushed before each answer.
         postgres.kill();
-        postgres.restart();
-        await().atMost(30, TimeUnit.SECONDS).untilAsserted(
-                () -> assertThat(send("GET", "/actuator/health/readiness", null, Map.of()).status()).isEqualTo(200));
+        postgres.restartDurable();
+        awaitReadiness();
 
         BigDecimal charged = PRICE.multiply(BigDecimal.valueOf(40));
         assertThat(ledgerRows(tenant.id())).isEqualTo(40);

@@ -108,7 +108,16 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public void restart() {
-        startServer();
+        startServer(!ephemeral);
+    }
+
+    /**
+     * Starts the server again with PostgreSQL's default durability (fsync and full-page writes on) even for an
+     * ephemeral cluster, for tests that crash it and must show what a real crash keeps; {@link #restart()} goes back to
+     * the fast settings.
+     */
+    public void restartDurable() {
+        startServer(true);
     }
 
     private void initIfNeeded() {
@@ -131,9 +140,13 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     private void startServer() {
+        startServer(!ephemeral);
+    }
+
+    private void startServer(boolean durable) {
         List<String> options = new ArrayList<>(List.of("-p", String.valueOf(port), "-k", dataDir.toString(),
                 "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"));
-        if (ephemeral) {
+        if (!durable) {
             options.addAll(List.of("-c", "fsync=off", "-c", "full_page_writes=off"));
         }
         log.info("Starting local PostgreSQL from {} on 127.0.0.1:{} (data in {})", binDir, port, dataDir);
