@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -73,6 +75,28 @@ public final class FakeModelsLab {
             most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
                 Thread.sleep(millis);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            return success(request);
+        });
+        return most;
+    }
+
+    /**
+     * Holds every request until {@code gate} opens (at most 30 s), then answers success, counting how many requests it
+     * holds at once: a test can then let every call of a storm reach admission before any admitted call finishes.
+     * @return the most requests held at once so far
+     */
+    public AtomicInteger holdAnswersUntil(CountDownLatch gate) {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        answer(request -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                gate.await(30, TimeUnit.SECONDS);
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
