@@ -7,6 +7,8 @@ import com.example.gateway.web.BearerTokens;
 import com.example.gateway.web.RequestIds;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.SchemaProperty;
@@ -55,6 +57,8 @@ class ImageController {
 
     @PostMapping("/text2img")
     @Operation(summary = "Generate images from a prompt (ModelsLab text2img)")
+    @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = "Optional: a retry with the same key "
+            + "and body gets the first answer again, free of charge", schema = @Schema(type = "string", maxLength = 255))
     @RequestBody(required = true, description = "ModelsLab's text2img body; other ModelsLab fields pass through.",
             content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
                 @SchemaProperty(name = "key", schema = @Schema(type = "string",
@@ -75,6 +79,8 @@ class ImageController {
 
     @PostMapping("/img2img")
     @Operation(summary = "Generate images from an image and a prompt (ModelsLab img2img)")
+    @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = "Optional: a retry with the same key "
+            + "and body gets the first answer again, free of charge", schema = @Schema(type = "string", maxLength = 255))
     @RequestBody(required = true, description = "As text2img, plus init_image and strength.",
             content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
                 @SchemaProperty(name = "prompt", schema = @Schema(type = "string")),
@@ -86,6 +92,8 @@ class ImageController {
 
     @PostMapping("/inpaint")
     @Operation(summary = "Repaint the masked part of an image (ModelsLab inpaint)")
+    @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = "Optional: a retry with the same key "
+            + "and body gets the first answer again, free of charge", schema = @Schema(type = "string", maxLength = 255))
     @RequestBody(required = true, description = "As text2img, plus init_image and mask_image.",
             content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
                 @SchemaProperty(name = "prompt", schema = @Schema(type = "string")),
