@@ -1,8 +1,22 @@
--- wrk script: the same text2img call for every target; the key comes from the BENCH_KEY environment variable.
+-- wrk script: the same text2img call for every target. The tenant key comes from BENCH_KEY; with BENCH_KEYS (comma-
+-- separated) the calls take those keys in turn instead, the same load spread over many tenants.
 wrk.method = "POST"
 wrk.body = '{"prompt":"a cat","model_id":"octoflat"}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. (os.getenv("BENCH_KEY") or "none")
+
+local keys = {}
+for key in string.gmatch(os.getenv("BENCH_KEYS") or "", "[^,]+") do
+  keys[#keys + 1] = key
+end
+local counter = 0
+if #keys > 0 then
+  request = function()
+    counter = counter + 1
+    wrk.headers["Authorization"] = "Bearer " .. keys[(counter % #keys) + 1]
+    return wrk.format()
+  end
+end
 
 done = function(summary, latency, requests)
   local e = summary.errors

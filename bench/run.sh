@@ -199,18 +199,16 @@ run_wrk nginx "http://127.0.0.1:$PROXY_PORT$URL_PATH"
 # warm, so that is the state measured.
 run_wrk gateway-warmup "http://127.0.0.1:$GW_PORT$URL_PATH" "$WARMUP"
 run_wrk gateway "http://127.0.0.1:$GW_PORT$URL_PATH"
-# The same load spread over $TENANTS tenants (bench/post-many.lua takes their keys in turn): a real gateway serves many
-# tenants, and a settlement group then touches many quota rows.
+# The same load spread over $TENANTS tenants (bench/post.lua takes the keys of BENCH_KEYS in turn): a real gateway
+# serves many tenants, and a settlement group then touches many quota rows.
 MANY_KEYS=()
 for i in $(seq "$TENANTS"); do
     admin /admin/tenants "{\"id\":\"bench-$i\",\"name\":\"Bench $i\",\"monthlyBudgetUsd\":\"1000000\"}" >/dev/null
     MANY_KEYS+=("$(admin "/admin/tenants/bench-$i/keys" '{"name":"bench"}' | jq -r .key)")
 done
 export BENCH_KEYS=$(IFS=,; echo "${MANY_KEYS[*]}")
-WRK_ONE=("${WRK[@]}")
-WRK=(wrk -t"$THREADS" -c"$CONNECTIONS" --latency -s "$BENCH/post-many.lua")
 run_wrk gateway-many-tenants "http://127.0.0.1:$GW_PORT$URL_PATH"
-WRK=("${WRK_ONE[@]}")
+unset BENCH_KEYS
 # The profile is recorded in a run of its own: JFR's sampling slows the gateway down.
 (sleep 3; "$JCMD" "$GW_PID" JFR.start name=bench settings=profile duration=15s filename="$TMP/gw.jfr" >/dev/null) &
 run_wrk gateway-profiled "http://127.0.0.1:$GW_PORT$URL_PATH"

@@ -129,20 +129,8 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
 
     /** Fires {@code calls} text2img calls at once, spread round-robin over the three replicas. */
     private List<Response> fire(int calls, String key) throws Exception {
-        List<String> replicas = new ArrayList<>(List.of(baseUrl()));
-        otherReplicas.forEach(replica -> replicas.add(replica.baseUrl()));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Response>> futures = new ArrayList<>();
-            for (int i = 0; i < calls; i++) {
-                String base = replicas.get(i % replicas.size());
-                futures.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", Bodies.text2img("a cat"),
-                        Map.of("Authorization", "Bearer " + key))));
-            }
-            List<Response> responses = new ArrayList<>();
-            for (Future<Response> future : futures) {
-                responses.add(future.get());
-            }
-            return responses;
+            return answers(submit(pool, calls, key));
         }
     }
 
@@ -151,24 +139,33 @@ class QuotaExactnessTest extends GatewayIntegrationTest {
      * of them are held at ModelsLab and all the others have come back refused, and waits for all.
      */
     private List<Response> fireHolding(int calls, String key, int admitted, CountDownLatch gate) throws Exception {
-        List<String> replicas = new ArrayList<>(List.of(baseUrl()));
-        otherReplicas.forEach(replica -> replicas.add(replica.baseUrl()));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Response>> futures = new ArrayList<>();
-            for (int i = 0; i < calls; i++) {
-                String base = replicas.get(i % replicas.size());
-                futures.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", Bodies.text2img("a cat"),
-                        Map.of("Authorization", "Bearer " + key))));
-            }
+            List<Future<Response>> futures = submit(pool, calls, key);
             await().atMost(30, TimeUnit.SECONDS).until(() -> forwardedCount() == admitted && futures.stream()
                 .filter(f -> f.isDone() && f.resultNow().status() != 200).count() == calls - admitted);
             gate.countDown();
-            List<Response> responses = new ArrayList<>();
-            for (Future<Response> future : futures) {
-                responses.add(future.get());
-            }
-            return responses;
+            return answers(futures);
         }
+    }
+
+    private List<Future<Response>> submit(ExecutorService pool, int calls, String key) {
+        List<String> replicas = new ArrayList<>(List.of(baseUrl()));
+        otherReplicas.forEach(replica -> replicas.add(replica.baseUrl()));
+        List<Future<Response>> futures = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            String base = replicas.get(i % replicas.size());
+            futures.add(pool.submit(() -> send(base, "POST", "/api/v6/images/text2img", Bodies.text2img("a cat"),
+                    Map.of("Authorization", "Bearer " + key))));
+        }
+        return futures;
+    }
+
+    private static List<Response> answers(List<Future<Response>> futures) throws Exception {
+        List<Response> responses = new ArrayList<>();
+        for (Future<Response> future : futures) {
+            responses.add(future.get());
+        }
+        return responses;
     }
 
     private static long count(List<Response> responses, int status) {
