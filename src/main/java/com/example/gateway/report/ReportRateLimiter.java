@@ -21,46 +21,48 @@ final class ReportRateLimiter {
     static final String ADMIN = "admin token";
 
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private final int burst;
-    private final double tokensPerNano;
+    private final long nanosPerToken;
+    private final long burstNanos;
     private final LongSupplier nanoTime;
 
     ReportRateLimiter(ReportsProperties.RateLimit limit, LongSupplier nanoTime) {
-        this.burst = limit.burst();
-        this.tokensPerNano = limit.perMinute() / (double) TimeUnit.MINUTES.toNanos(1);
+        this.nanosPerToken = TimeUnit.MINUTES.toNanos(1) / limit.perMinute();
+        this.burstNanos = (limit.burst() - 1) * nanosPerToken;
         this.nanoTime = nanoTime;
     }
 
     /** @throws GatewayException {@code rate_limited}, with how long to wait, when the caller's bucket is empty */
     void acquire(String caller) {
-        long waitNanos = buckets.computeIfAbsent(caller, key -> new Bucket(burst, nanoTime.getAsLong())).take();
+        long waitNanos = buckets.computeIfAbsent(caller, key -> new Bucket(nanoTime.getAsLong())).take();
         if (waitNanos > 0) {
-            long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + TimeUnit.SECONDS.toNanos(1) - 1));
+            long seconds = Math.max(1, (waitNanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
             throw new GatewayException(ErrorCode.RATE_LIMITED,
                     "Too many report requests; retry in " + seconds + " s.", Duration.ofSeconds(seconds));
         }
     }
 
+    /**
+     * A token bucket kept as the instant at which it would be full again if nothing more were taken (the generic cell
+     * rate algorithm): one number, exact in whole nanoseconds, refilled by the passing of time alone.
+     */
     private final class Bucket {
 
-        private double tokens;
-        private long refilledAt;
+        private long fullAt;
 
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
-            this.refilledAt = now;
+        Bucket(long now) {
+            this.fullAt = now;
         }
 
         /** Takes a token and returns 0, or returns how long until one is there. */
         synchronized long take() {
             long now = nanoTime.getAsLong();
-            tokens = Math.min(burst, tokens + (now - refilledAt) * tokensPerNano);
-            refilledAt = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
+            long start = Math.max(fullAt, now);
+            long owed = start - now;
+            if (owed > burstNanos) {
+                return owed - burstNanos;
             }
-            return (long) Math.ceil((1 - tokens) / tokensPerNano);
+            fullAt = start + nanosPerToken;
+            return 0;
         }
     }
 }

@@ -15,11 +15,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 
 /**
- * The reports' bulkhead. Their own connection pool, so that a burst of usage requests or a slow statement can never take the
- * connections that admissions and settlements need. It is not a default candidate ({@code defaultCandidate = false}):
- * the auto-configured main DataSource stays the only one that anything asks for by type (Flyway, JPA, JdbcClient,
- * the health check), and only what names {@link Reports#QUALIFIER} gets this one. For the same reason readiness does not
- * depend on it: a read replica that is down takes reports away, not the gateway.
+ * The reports' bulkhead. Their own connection pool, so that a burst of usage requests or a slow statement can never
+ * take the connections that admissions and settlements need. It is not a default candidate
+ * ({@code defaultCandidate = false}): the auto-configured main DataSource stays the only one that anything asks for by
+ * type (Flyway, JPA, JdbcClient, the health check), and only what names {@link Reports#QUALIFIER} gets this one. For
+ * the same reason readiness does not depend on it: a read replica that is down takes reports away, not the gateway.
+ * And a rate limit per tenant and for the admin token ({@link ReportRateLimiter}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ReportsProperties.class)
@@ -54,7 +55,8 @@ class ReportsConfiguration {
         pool.addDataSourceProperty("tcpKeepAlive", "true");
         pool.addDataSourceProperty("ApplicationName", "modelslab-gateway-reports");
         // Boot binds pool metrics only to default candidates; these appear as hikaricp_*{pool="reports"}.
-        meterRegistry.ifAvailable(registry -> pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry)));
+        meterRegistry.ifAvailable(
+                registry -> pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry)));
         return pool;
     }
 

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -146,13 +147,14 @@ class ReportBulkheadTest extends GatewayIntegrationTest {
             .timeout(Duration.ofSeconds(90))
             .header("Authorization", "Bearer " + key)
             .header("Content-Type", "application/json")
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
             .build();
         HttpResponse<String> response = PATIENT.send(request, HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.body(), response.headers().map());
     }
 
-    private void seedMarch2059(String tenantId, java.util.UUID keyId) {
+    private void seedMarch2059(String tenantId, UUID keyId) {
         jdbc.sql("""
                 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, outcome, upstream_status,
                                          http_status, images, cost_usd, upstream_latency_ms, created_at, settled_at)
