@@ -16,8 +16,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param datasource where reports read from; by default the main database, with the main credentials
  * @param statementTimeout PostgreSQL cancels a report statement that runs longer ({@code statement_timeout}); the
- * request gets 503 {@code unavailable}. A month of 1,000,000 ledger rows aggregates in under a second, a year's usage
- * report in about ten, so this is only reached by a database in trouble
+ * request gets 503 {@code unavailable}. A month of 1,000,000 ledger rows aggregates in under a second, a 366-day usage
+ * report in 6 to 12 s (bench/REPORTS.md), so this is only reached by a database in trouble or a much larger ledger
  * @param rateLimit how many report requests one tenant, or the admin token, may make on this replica
  */
 @Validated
