@@ -83,7 +83,27 @@ class LocalRunTest {
 
     @Test
     void productionRefusesToStartWithoutTheSharedModelsLabKey() {
-        assertThatThrownBy(() -> ExtraReplica.with().profiles().property("modelslab.api-key", "").start().close())
+        TestDatabase database = TestDatabase.get();
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(GatewayApplication.class)
+            .run("--server.port=0", "--modelslab.api-key=", "--gateway.keys.hmac-secret=production-secret",
+                    "--spring.datasource.url=" + database.jdbcUrl(),
+                    "--spring.datasource.username=" + database.username(),
+                    "--spring.datasource.password=" + database.password())
+            .close())
             .hasStackTraceContaining("MODELSLAB_API_KEY must be set");
+    }
+
+    @Test
+    void productionRefusesToStartWithoutTheKeyHmacSecret() {
+        TestDatabase database = TestDatabase.get();
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(GatewayApplication.class)
+            .run("--server.port=0", "--modelslab.api-key=some-key", "--gateway.keys.hmac-secret=",
+                    "--spring.datasource.url=" + database.jdbcUrl(),
+                    "--spring.datasource.username=" + database.username(),
+                    "--spring.datasource.password=" + database.password())
+            .close())
+            .hasStackTraceContaining("GATEWAY_KEY_HMAC_SECRET (gateway.keys.hmac-secret) is not set");
     }
 }

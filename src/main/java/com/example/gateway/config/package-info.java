@@ -1,2 +1,2 @@
-/** Configuration beans that no single feature owns: the clock, JSON, OpenAPI and Tomcat. */
+/** Configuration beans that no single feature owns: the clock, JSON, OpenAPI, Tomcat, and the pool sizing check. */
 package com.example.gateway.config;

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,6 +34,14 @@ public final class ErrorAnswers {
             log.warn("Database unavailable: {}", failure.getClass().getSimpleName());
             return render(ErrorCode.UNAVAILABLE,
                     "The gateway's database is unavailable or overloaded; nothing was forwarded or charged.", null,
+                    requestId);
+        }
+        if (failure instanceof QueryTimeoutException) {
+            // PostgreSQL cancelled a statement at its statement_timeout (reports): the database is overloaded or
+            // the query too big for now, not a bug; the client may retry later or ask for less.
+            log.warn("Database statement timed out: {}", failure.getClass().getSimpleName());
+            return render(ErrorCode.UNAVAILABLE,
+                    "The database took too long to answer; retry later, or ask for a shorter period.", null,
                     requestId);
         }
         log.error(failure instanceof DataAccessException ? "Database error" : "Unexpected error", failure);

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,7 +18,7 @@ import org.springframework.stereotype.Component;
  * ledger's two indexes, so a page costs the same at the start and a million rows in. Unlike the reports, the statement
  * is put together here: each filter given becomes a real condition PostgreSQL can match to an index, where an
  * {@code (:tenant IS NULL OR ...)} form would leave a cached plan scanning for every tenant. Only these fixed fragments
- * are joined; values are always bound.
+ * are joined; values are always bound. Runs on the reports' own pool ({@link Reports}).
  */
 @Component
 class CallLog {
@@ -30,10 +29,10 @@ class CallLog {
             FROM call_ledger
             """;
 
-    private final JdbcClient jdbc;
+    private final Reports reports;
 
-    CallLog(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    CallLog(Reports reports) {
+        this.reports = reports;
     }
 
     CallPage page(CallQuery query) {
@@ -64,7 +63,7 @@ class CallLog {
                 + "ORDER BY created_at DESC, request_id DESC\nLIMIT :limit";
         // One more than asked tells whether a next page exists, so the last page never needs an empty one after it.
         params.put("limit", query.limit() + 1);
-        List<CallPage.Call> calls = jdbc.sql(sql).params(params).query(CallLog::call).list();
+        List<CallPage.Call> calls = reports.read(jdbc -> jdbc.sql(sql).params(params).query(CallLog::call).list());
         if (calls.size() <= query.limit()) {
             return new CallPage(calls, null);
         }

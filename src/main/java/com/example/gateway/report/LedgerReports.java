@@ -14,26 +14,39 @@ import com.example.gateway.errors.GatewayException;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Runs the report statements of {@link ReportStatements}: PostgreSQL aggregates, Java only renames columns. Each
  * statement ends with its total row, which PostgreSQL computes too. Reports are planned for their actual parameters
  * ({@code force_custom_plan}): a plan cached for any range and grouping can use neither the statistics on the grouped
- * columns nor parallel workers, and costs far more than planning does.
+ * columns nor parallel workers, and costs far more than planning does. They run on the reports' own pool
+ * ({@link Reports}), each in one read-only transaction.
  */
 @Component
 class LedgerReports {
 
-    private final JdbcClient jdbc;
+    private final Reports reports;
 
-    LedgerReports(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    LedgerReports(Reports reports) {
+        this.reports = reports;
     }
 
-    @Transactional(readOnly = true)
     UsageReport usage(UsageQuery query) {
-        planForActualParameters();
+        return reports.read(jdbc -> usage(jdbc, query));
+    }
+
+    /** @throws GatewayException {@code not_found} for an unknown tenant */
+    Statement statement(String tenantId, YearMonth month) {
+        return reports.read(jdbc -> statement(jdbc, tenantId, month));
+    }
+
+    /** @throws GatewayException {@code not_found} for an unknown tenant */
+    TenantUsage tenantUsage(String tenantId, YearMonth month) {
+        return reports.read(jdbc -> tenantUsage(jdbc, tenantId, month));
+    }
+
+    private static UsageReport usage(JdbcClient jdbc, UsageQuery query) {
+        planForActualParameters(jdbc);
         List<UsageReport.Row> rows = jdbc.sql(ReportStatements.USAGE)
             .param("from", query.period().start())
             .param("to", query.period().end())
@@ -54,11 +67,9 @@ class LedgerReports {
                 total);
     }
 
-    /** @throws GatewayException {@code not_found} for an unknown tenant */
-    @Transactional(readOnly = true)
-    Statement statement(String tenantId, YearMonth month) {
-        TenantRow tenant = tenant(tenantId, month);
-        planForActualParameters();
+    private static Statement statement(JdbcClient jdbc, String tenantId, YearMonth month) {
+        TenantRow tenant = tenant(jdbc, tenantId, month);
+        planForActualParameters(jdbc);
         UtcPeriod period = UtcPeriod.of(month);
         List<Statement.Line> lines = jdbc.sql(ReportStatements.STATEMENT)
             .param("tenant", tenantId)
@@ -74,11 +85,9 @@ class LedgerReports {
                 total.calls(), total.billedCalls(), total.images(), total.costUsd());
     }
 
-    /** @throws GatewayException {@code not_found} for an unknown tenant */
-    @Transactional(readOnly = true)
-    TenantUsage tenantUsage(String tenantId, YearMonth month) {
-        TenantRow tenant = tenant(tenantId, month);
-        planForActualParameters();
+    private static TenantUsage tenantUsage(JdbcClient jdbc, String tenantId, YearMonth month) {
+        TenantRow tenant = tenant(jdbc, tenantId, month);
+        planForActualParameters(jdbc);
         UtcPeriod period = UtcPeriod.of(month);
         record DayRow(LocalDate day, long calls, BigDecimal cost) {
         }
@@ -100,7 +109,7 @@ class LedgerReports {
                 tenant.requestsPerMinute(), tenant.maxConcurrent(), total.calls(), days);
     }
 
-    private void planForActualParameters() {
+    private static void planForActualParameters(JdbcClient jdbc) {
         jdbc.sql("SET LOCAL plan_cache_mode = force_custom_plan").update();
     }
 
@@ -109,7 +118,7 @@ class LedgerReports {
         return List.copyOf(rows.subList(0, rows.size() - 1));
     }
 
-    private TenantRow tenant(String tenantId, YearMonth month) {
+    private static TenantRow tenant(JdbcClient jdbc, String tenantId, YearMonth month) {
         return jdbc.sql(ReportStatements.TENANT)
             .param("tenant", tenantId)
             .param("month", month.atDay(1))

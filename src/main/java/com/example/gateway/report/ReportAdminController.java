@@ -19,16 +19,22 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Usage and statements for finance, as JSON or CSV; the admin token guards everything under {@code /admin}. */
+/**
+ * Usage and statements for finance, as JSON or CSV; the admin token guards everything under {@code /admin}. Both are
+ * aggregations, so the admin token has a request rate like every tenant. The call listing has none: a page is a
+ * bounded index scan, and an export pages through thousands of them.
+ */
 @RestController
 @Tag(name = "Admin: reports", description = "Usage and monthly statements from the call ledger, as JSON or CSV")
 class ReportAdminController {
 
     private final LedgerReports reports;
+    private final ReportRateLimiter rateLimiter;
     private final Clock clock;
 
-    ReportAdminController(LedgerReports reports, Clock clock) {
+    ReportAdminController(LedgerReports reports, ReportRateLimiter rateLimiter, Clock clock) {
         this.reports = reports;
+        this.rateLimiter = rateLimiter;
         this.clock = clock;
     }
 
@@ -45,6 +51,7 @@ class ReportAdminController {
             @RequestParam(required = false) String to, @RequestParam(required = false) String groupBy,
             @RequestParam(required = false) String format,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        rateLimiter.acquire(ReportRateLimiter.ADMIN);
         ReportFormat chosen = ReportFormat.of(format, accept);
         UsageQuery query = UsageQuery.parse(from, to, groupBy);
         UsageReport report = reports.usage(query);
@@ -72,6 +79,7 @@ class ReportAdminController {
     ResponseEntity<Object> statement(@PathVariable String id, @RequestParam(required = false) String month,
             @RequestParam(required = false) String format,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+        rateLimiter.acquire(ReportRateLimiter.ADMIN);
         ReportFormat chosen = ReportFormat.of(format, accept);
         YearMonth period = UtcPeriod.month(month, clock);
         Statement statement = reports.statement(id, period);

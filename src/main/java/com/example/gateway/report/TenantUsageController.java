@@ -25,11 +25,14 @@ class TenantUsageController {
 
     private final TenantAuthenticator authenticator;
     private final LedgerReports reports;
+    private final ReportRateLimiter rateLimiter;
     private final Clock clock;
 
-    TenantUsageController(TenantAuthenticator authenticator, LedgerReports reports, Clock clock) {
+    TenantUsageController(TenantAuthenticator authenticator, LedgerReports reports, ReportRateLimiter rateLimiter,
+            Clock clock) {
         this.authenticator = authenticator;
         this.reports = reports;
+        this.rateLimiter = rateLimiter;
         this.clock = clock;
     }
 
@@ -37,12 +40,14 @@ class TenantUsageController {
     @Operation(summary = "The calling tenant's usage in one month (UTC)",
             description = "month is YYYY-MM, the current UTC month by default. spentUsd sums the month's calls; "
                     + "reservedUsd is held by calls still in flight; remainingUsd is the budget less both, or null "
-                    + "without a budget. days lists the UTC days with calls.")
+                    + "without a budget. days lists the UTC days with calls. Each tenant may ask a few times a "
+                    + "minute (429 rate_limited with Retry-After beyond that).")
     TenantUsage usage(
             @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false)
             String authorization,
             @RequestParam(required = false) String month) {
         Caller caller = authenticator.authenticate(BearerTokens.from(authorization), null);
+        rateLimiter.acquire("tenant:" + caller.tenantId());
         return reports.tenantUsage(caller.tenantId(), UtcPeriod.month(month, clock));
     }
 }

@@ -35,6 +35,17 @@ class TomcatBuffersTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void theConnectorDropsIdleClientsAfterTenSecondsAndCapsConnectionsToWhatTheHeapHolds() {
+        AbstractHttp11Protocol<?> http = (AbstractHttp11Protocol<?>) ((TomcatWebServer) context.getWebServer())
+            .getTomcat().getConnector().getProtocolHandler();
+
+        assertThat(http.getConnectionTimeout()).isEqualTo(10_000);
+        assertThat(http.getKeepAliveTimeout()).as("follows the connection timeout").isEqualTo(10_000);
+        assertThat(http.getMaxConnections()).isEqualTo(6_000);
+        assertThat(http.getAcceptCount()).isEqualTo(1_000);
+    }
+
+    @Test
     void anAnswerLongerThanTheBuffersArrivesWhole() {
         Response docs = send("GET", "/v3/api-docs", null, Map.of());
 

@@ -22,6 +22,9 @@ abstract class OverlayContract {
     /** Connections kept free for the operator, superusers and a psql session during an incident. */
     private static final int RESERVED_CONNECTIONS = 20;
 
+    /** {@code gateway.quota.admission-threads}' default, which no overlay changes. */
+    private static final int DEFAULT_ADMISSION_THREADS = 16;
+
     abstract Manifests render(String overlay);
 
     @ParameterizedTest
@@ -135,6 +138,70 @@ abstract class OverlayContract {
         int maxConnections = manifests.one("Cluster").integer("spec", "postgresql", "parameters", "max_connections");
 
         assertThat((maxReplicas + surge) * poolSize).isLessThanOrEqualTo(maxConnections - RESERVED_CONNECTIONS);
+        // Reports have a pool of their own, which counts too where it reads from the primary.
+        Map<String, String> config = manifests.gatewayConfigMap().strings("data");
+        String reportsUrl = config.get("GATEWAY_REPORTS_DATASOURCE_URL");
+        if (reportsUrl == null || URI.create(reportsUrl.replaceFirst("^jdbc:", "")).getHost().endsWith("-rw")) {
+            int reportsPool = Integer.parseInt(config.getOrDefault("GATEWAY_REPORTS_POOL_SIZE",
+                    new GatewayConfiguration().placeholderDefault("gateway", "reports", "datasource",
+                            "maximum-pool-size")));
+            assertThat((maxReplicas + surge) * (poolSize + reportsPool))
+                .isLessThanOrEqualTo(maxConnections - RESERVED_CONNECTIONS);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void mainPoolIsLargerThanTheAdmissionThreadsSoThatTheGatewayStarts(String overlay) {
+        int poolSize = render(overlay).gatewayConfigMap().integer("data", "GATEWAY_DB_POOL_SIZE");
+
+        assertThat(poolSize).as("PoolSizingCheck refuses to start otherwise").isGreaterThan(DEFAULT_ADMISSION_THREADS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "dev", "prod" })
+    void fetchLinksNameTheGatewaysServiceNotTheHostAClientSent(String overlay) {
+        Manifests manifests = render(overlay);
+        Node service = manifests.one("Service");
+        URI base = URI.create(manifests.gatewayConfigMap().text("data", "GATEWAY_PUBLIC_BASE_URL"));
+        int httpPort = service.list("spec", "ports").stream()
+            .filter(port -> "http".equals(port.text("name")))
+            .mapToInt(port -> port.integer("port"))
+            .findFirst()
+            .orElseThrow();
+
+        assertThat(base.getHost()).isEqualTo(service.name() + "." + service.text("metadata", "namespace") + ".svc");
+        assertThat(base.getPort() == -1 ? 80 : base.getPort()).isEqualTo(httpPort);
+        assertThat(base.getScheme()).isEqualTo("http");
+        assertThat(base.getPath()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "prod" })
+    void productionAcknowledgesACommitOnlyOnceAStandbyHasItToo(String overlay) {
+        Node cluster = render(overlay).one("Cluster");
+        Node synchronous = cluster.get("spec", "postgresql", "synchronous");
+        int standbys = cluster.integer("spec", "instances") - 1;
+
+        assertThat(synchronous.text("method")).isIn("any", "first");
+        assertThat(synchronous.integer("number")).isGreaterThanOrEqualTo(1)
+            .as("a standby may be lost without stopping writes").isLessThan(standbys);
+        assertThat(synchronous.text("dataDurability")).as("never silently back to asynchronous")
+            .isIn(null, "required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "prod" })
+    void productionReportsReadFromTheStandbysOfTheSameDatabase(String overlay) {
+        Manifests manifests = render(overlay);
+        Node cluster = manifests.one("Cluster");
+        Map<String, String> config = manifests.gatewayConfigMap().strings("data");
+        URI main = URI.create(config.get("SPRING_DATASOURCE_URL").replaceFirst("^jdbc:", ""));
+        URI reports = URI.create(config.get("GATEWAY_REPORTS_DATASOURCE_URL").replaceFirst("^jdbc:", ""));
+
+        assertThat(reports.getHost()).isEqualTo(cluster.name() + "-ro");
+        assertThat(reports.getPort()).isEqualTo(main.getPort());
+        assertThat(reports.getPath()).isEqualTo(main.getPath());
     }
 
     @ParameterizedTest
