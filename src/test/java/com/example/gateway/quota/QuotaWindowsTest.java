@@ -6,11 +6,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import com.example.gateway.errors.GatewayException;
 import com.example.gateway.ledger.GroupCommit;
+import com.example.gateway.support.Bodies;
+import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.tenant.TenantAuthenticator;
 import org.junit.jupiter.api.Test;
@@ -120,6 +124,39 @@ class QuotaWindowsTest extends GatewayIntegrationTest {
         assertThat(januaryRow.atOffset(ZoneOffset.UTC).getMonthValue()).as("the ledger bills it to January")
             .isEqualTo(1);
         assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE.multiply(BigDecimal.TWO));
+    }
+
+    /**
+     * The same through HTTP, with two whole application contexts whose clocks stand on either side of the boundary:
+     * calls alternate between them. The first call is the only one in January's last minute; the limit of 5 a minute
+     * then holds for the minute after the boundary, whichever replica names which minute, and February's spending
+     * holds February's calls.
+     */
+    @Test
+    void twoApplicationContextsFiveSecondsApartAdmitExactlyTheLimitAcrossAMonthBoundary() {
+        TestTenant tenant = newTenant().budget("1.00").perMinute(5).create();
+        try (ExtraReplica behind = ExtraReplica.with().bean(Clock.class, Clock.fixed(BEHIND, ZoneOffset.UTC)).start();
+                ExtraReplica ahead = ExtraReplica.with().bean(Clock.class, Clock.fixed(AHEAD, ZoneOffset.UTC)).start()) {
+            List<Integer> statuses = new ArrayList<>();
+            // behind, ahead, behind, ... : without forward-only windows the replica behind would reset the counter
+            // (and February's spending) at every other call.
+            for (int i = 0; i < 8; i++) {
+                ExtraReplica replica = i % 2 == 0 ? behind : ahead;
+                statuses.add(send(replica.baseUrl(), "POST", "/api/v6/images/text2img", Bodies.text2img("call " + i),
+                        Map.of("Authorization", "Bearer " + tenant.key())).status());
+            }
+
+            assertThat(statuses).as("one call in 23:59, then five in 00:00").containsExactly(200, 200, 200, 200, 200,
+                    200, 429, 429);
+        }
+        Map<String, Object> row = quotaRow(tenant);
+        assertThat(row.get("minute_calls")).isEqualTo(5);
+        assertThat(row.get("month")).hasToString("2027-02-01");
+        assertThat(row.get("in_flight")).isEqualTo(0);
+        assertThat(ledgerRows(tenant.id())).isEqualTo(6);
+        // The first call was January's; the five after it count in February, whichever replica named January.
+        assertThat((BigDecimal) row.get("month_spent_usd")).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(5)));
+        assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(6)));
     }
 
     private QuotaService replica(Instant now) {
