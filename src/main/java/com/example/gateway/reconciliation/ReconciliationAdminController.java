@@ -8,7 +8,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 
 import com.example.gateway.errors.ErrorCode;
 import com.example.gateway.errors.GatewayException;
@@ -110,8 +109,10 @@ class ReconciliationAdminController {
         Instant now = clock.instant();
         Instant at = request.at() == null ? now : request.at().toInstant();
         long id = jdbc.sql(ReconciliationStatements.INSERT_TOP_UP)
-            .paramSource(Map.of("amount", request.amountUsd(), "at", Utc.of(at), "note",
-                    request.note() == null ? "" : request.note(), "recordedAt", Utc.of(now)))
+            .param("amount", request.amountUsd())
+            .param("at", Utc.of(at))
+            .param("note", request.note())
+            .param("recordedAt", Utc.of(now))
             .query(Long.class)
             .single();
         return ResponseEntity.status(HttpStatus.CREATED)
