@@ -9,13 +9,13 @@ import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 
 /** JSON or CSV: {@code ?format=} decides when given, otherwise an {@code Accept} header that names text/csv. */
-enum ReportFormat {
+public enum ReportFormat {
 
     JSON, CSV;
 
     static final MediaType TEXT_CSV = new MediaType("text", "csv");
 
-    static ReportFormat of(String format, String accept) {
+    public static ReportFormat of(String format, String accept) {
         if (format != null) {
             return switch (format) {
                 case "json" -> JSON;

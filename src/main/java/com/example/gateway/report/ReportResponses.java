@@ -19,14 +19,14 @@ import org.springframework.http.ResponseEntity;
  * A report as JSON or as CSV. CSV is RFC 4180 with a header line, written by Commons CSV, which quotes whatever needs
  * quoting; amounts are the same plain decimal strings as in JSON, so a spreadsheet sums exactly what the JSON shows.
  */
-final class ReportResponses {
+public final class ReportResponses {
 
     private static final MediaType CSV_UTF8 = new MediaType(ReportFormat.TEXT_CSV, StandardCharsets.UTF_8);
 
     private ReportResponses() {
     }
 
-    static <T> ResponseEntity<Object> csv(String filename, List<String> header, List<T> rows,
+    public static <T> ResponseEntity<Object> csv(String filename, List<String> header, List<T> rows,
             Function<T, List<?>> values) {
         StringWriter out = new StringWriter();
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get();
@@ -45,7 +45,7 @@ final class ReportResponses {
             .body(out.toString());
     }
 
-    static ResponseEntity<Object> json(Object body) {
+    public static ResponseEntity<Object> json(Object body) {
         // Set here so that ?format=json wins over an Accept header that names only text/csv.
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
     }

@@ -23,4 +23,16 @@ class SimulatorConfiguration {
                 "gateway.simulator.expected-key must be set when gateway.simulator.enabled is true");
         return new SimulatedGenerations(properties.processingTime(), Clock.systemUTC());
     }
+
+    @Bean
+    SimulatorKey simulatorKey(SimulatorProperties properties) {
+        Assert.hasText(properties.expectedKey(),
+                "gateway.simulator.expected-key must be set when gateway.simulator.enabled is true");
+        return new SimulatorKey(properties.expectedKey());
+    }
+
+    @Bean
+    SimulatedWallet simulatedWallet(SimulatorProperties properties) {
+        return new SimulatedWallet(properties.startingBalanceUsd(), properties.usdPerImage());
+    }
 }

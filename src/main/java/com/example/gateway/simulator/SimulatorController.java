@@ -1,9 +1,8 @@
 package com.example.gateway.simulator;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
@@ -27,12 +26,17 @@ class SimulatorController {
 
     private static final int RETRY_AFTER_SECONDS = 30;
 
-    private final SimulatedGenerations generations;
-    private final byte[] expectedKey;
+    /** ModelsLab's words when the account is empty. */
+    static final String INSUFFICIENT_CREDITS = "Insufficient credits. Please add more credits to continue.";
 
-    SimulatorController(SimulatedGenerations generations, SimulatorProperties properties) {
+    private final SimulatedGenerations generations;
+    private final SimulatedWallet wallet;
+    private final SimulatorKey key;
+
+    SimulatorController(SimulatedGenerations generations, SimulatedWallet wallet, SimulatorKey key) {
         this.generations = generations;
-        this.expectedKey = properties.expectedKey().getBytes(StandardCharsets.UTF_8);
+        this.wallet = wallet;
+        this.key = key;
     }
 
     @PostMapping({ "/text2img", "/img2img", "/inpaint" })
@@ -46,9 +50,27 @@ class SimulatorController {
             case QUEUE_FULL -> queueFull();
             case GENERATION_ERROR -> ResponseEntity.ok(ModelsLabAnswer.Error
                 .withMessege("Simulated failure: the [error] prompt asked the simulator to fail this generation."));
-            case QUEUED -> generations.enqueue(request).map(this::currentAnswer).orElseGet(this::queueFull);
-            case NONE -> currentAnswer(generations.completeAtOnce(request));
+            case QUEUED -> paid(request, () -> generations.enqueue(request)
+                .map(this::currentAnswer)
+                .orElseGet(this::queueFull));
+            case NONE -> paid(request, () -> currentAnswer(generations.completeAtOnce(request)));
         };
+    }
+
+    /**
+     * Runs an accepted generation once the wallet has paid for it. A queued generation that finds the queue full is
+     * refunded, since ModelsLab charges only for work it takes on.
+     */
+    private ResponseEntity<ModelsLabAnswer> paid(GenerationRequest request,
+            Supplier<ResponseEntity<ModelsLabAnswer>> generation) {
+        if (!wallet.pay(request.samples())) {
+            return ResponseEntity.ok(ModelsLabAnswer.Error.withMessage(INSUFFICIENT_CREDITS));
+        }
+        ResponseEntity<ModelsLabAnswer> answer = generation.get();
+        if (answer.getStatusCode().isError()) {
+            wallet.refund(request.samples());
+        }
+        return answer;
     }
 
     /** The form the SDKs use and {@code fetch_result} points at. */
@@ -86,9 +108,7 @@ class SimulatorController {
     }
 
     private boolean keyAccepted(LooseFields fields) {
-        String key = fields.text("key");
-        // Constant-time, so even the toy does not teach the habit of leaking key prefixes through timing.
-        return key != null && MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), expectedKey);
+        return key.accepts(fields);
     }
 
     /** An id that is not a whole number cannot name a generation, so it is simply not found. */

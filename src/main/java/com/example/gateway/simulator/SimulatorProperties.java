@@ -1,5 +1,6 @@
 package com.example.gateway.simulator;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -11,7 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled whether the simulator's routes exist at all; production leaves this off
  * @param expectedKey the shared key the simulator accepts in the body's {@code key}, the one the gateway sends upstream
  * @param processingTime how long a {@code [queue]} generation stays {@code processing} before a fetch sees it done
+ * @param startingBalanceUsd the simulated account's balance at start-up
+ * @param usdPerImage what the simulated account pays per image; the gateway's own price by default, so that the
+ *        reconciliation of a local run shows no drift until this is changed
  */
 @ConfigurationProperties("gateway.simulator")
-public record SimulatorProperties(boolean enabled, String expectedKey, @DefaultValue("3s") Duration processingTime) {
+public record SimulatorProperties(boolean enabled, String expectedKey, @DefaultValue("3s") Duration processingTime,
+        @DefaultValue("100") BigDecimal startingBalanceUsd, @DefaultValue("0.0047") BigDecimal usdPerImage) {
 }

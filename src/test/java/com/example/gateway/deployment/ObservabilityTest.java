@@ -3,6 +3,7 @@ package com.example.gateway.deployment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -28,6 +29,9 @@ class ObservabilityTest {
             "gateway_admission_latency_seconds_count", "gateway_admission_latency_seconds_sum",
             "gateway_settlement_latency_seconds_bucket", "gateway_settlement_latency_seconds_count",
             "gateway_settlement_latency_seconds_sum", "gateway_inflight_calls", "gateway_reservations_swept_total",
+            "gateway_modelslab_balance_usd", "gateway_modelslab_low_balance_threshold_usd",
+            "gateway_reconciliation_drift_usd", "gateway_reconciliation_drift_threshold_usd",
+            "gateway_reconciliation_gaps_total",
             "http_server_requests_seconds_count", "http_server_requests_seconds_sum",
             "http_server_requests_seconds_bucket", "http_server_requests_seconds_max");
 
@@ -103,6 +107,29 @@ class ObservabilityTest {
                             && expr.contains(histogram + "_bucket"));
             }
         }
+    }
+
+    @Test
+    void dashboardShowsModelsLabsBalanceAndTheReconciliationDriftWithTheirAlertThresholds() {
+        List<String> expressions = dashboardExpressions();
+
+        assertThat(expressions).contains("max(gateway_modelslab_balance_usd)",
+                "max(gateway_modelslab_low_balance_threshold_usd)", "max(gateway_reconciliation_drift_usd)",
+                "max(gateway_reconciliation_drift_threshold_usd)");
+    }
+
+    @Test
+    void alertsFireOnALowModelsLabBalanceAndOnDriftBeyondTheirConfiguredThresholds() {
+        Map<String, String> expressions = alerts().stream()
+            .collect(Collectors.toMap(alert -> alert.text("alert"), alert -> alert.text("expr").strip()));
+
+        assertThat(expressions.get("ModelsLabBalanceLow")).isEqualTo("""
+                min by (namespace) (gateway_modelslab_balance_usd)
+                  < max by (namespace) (gateway_modelslab_low_balance_threshold_usd)""");
+        assertThat(expressions.get("ModelsLabReconciliationDrift")).isEqualTo("""
+                max by (namespace) (abs(gateway_reconciliation_drift_usd))
+                  > max by (namespace) (gateway_reconciliation_drift_threshold_usd)""");
+        assertThat(expressions.get("ModelsLabWalletUnreadable")).contains("gateway_reconciliation_gaps_total");
     }
 
     @Test
