@@ -99,6 +99,12 @@ class PriceScheduleTest extends GatewayIntegrationTest {
                 assertThat((BigDecimal) rows.get(i).get("expected_modelslab_usd")).isEqualByComparingTo("0.03");
             }
 
+            JsonNode lastCall = send(a.baseUrl(), "GET", "/admin/calls?tenant=" + tenant.id() + "&limit=1", null,
+                    Map.of("Authorization", "Bearer " + ADMIN_TOKEN)).json().get("items").get(0);
+            assertThat(lastCall.get("priceId").asLong()).isEqualTo(nextId);
+            assertThat(lastCall.get("unitPriceUsd").asString()).isEqualTo("0.025");
+            assertThat(lastCall.get("expectedModelsLabUsd").asString()).isEqualTo("0.03");
+
             JsonNode statement = send(a.baseUrl(), "GET", "/admin/tenants/" + tenant.id() + "/statement?month=2031-05",
                     null, Map.of("Authorization", "Bearer " + ADMIN_TOKEN)).json();
             JsonNode lines = statement.get("lines");
