@@ -48,9 +48,10 @@ WITH verdict AS MATERIALIZED (
     RETURNING q.tenant_id
 ), reserved AS (
     INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
-                             idempotency_key, prompt_sha256, created_at, holds_upstream_slot)
+                             idempotency_key, prompt_sha256, created_at, holds_upstream_slot, price_id,
+                             unit_price_usd, expected_modelslab_usd)
     SELECT gen_random_uuid(), v.tenant_id, v.key_id, 'octoflat', 'text2img', 1, :price::numeric, v.month, NULL,
-           sha256('a cat'::bytea), :now::timestamptz, false
+           sha256('a cat'::bytea), :now::timestamptz, false, 1::bigint, :price::numeric, :price::numeric
     FROM verdict v JOIN admitted a ON a.tenant_id = v.tenant_id
     RETURNING request_id
 )
@@ -64,9 +65,11 @@ CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commi
 
 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
                          outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
-                         prompt_sha256, created_at, settled_at)
+                         prompt_sha256, created_at, settled_at, price_id, unit_price_usd,
+                         expected_modelslab_usd)
 SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotency_key, '81443063',
-       'success', 200, 200, r.images, :price::numeric, 1, r.prompt_sha256, r.created_at, :now::timestamptz
+       'success', 200, 200, r.images, :price::numeric, 1, r.prompt_sha256, r.created_at, :now::timestamptz,
+       r.price_id, r.unit_price_usd, CASE WHEN true THEN r.expected_modelslab_usd ELSE 0 END
 FROM reservation r
 WHERE r.request_id = :rid::uuid
 -- Holds the reservation against the sweeper (whose SKIP LOCKED passes it by) until the row commits; a

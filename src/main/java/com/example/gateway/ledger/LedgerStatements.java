@@ -3,13 +3,19 @@ package com.example.gateway.ledger;
 /** The ledger's writes, written once. {@code bench/per-call.sql} is generated from {@link #RECORD} (PerCallSqlTest). */
 public final class LedgerStatements {
 
-    /** The durable step for one call: its ledger row, from its reservation. No row when the reservation is gone. */
+    /**
+     * The durable step for one call: its ledger row, from its reservation, which carries the price the call was
+     * admitted at; ModelsLab is expected to have charged for it by the same rule as the tenant ({@code :charged}). No
+     * row when the reservation is gone.
+     */
     public static final String RECORD = """
             INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
                                      outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
-                                     prompt_sha256, created_at, settled_at)
+                                     prompt_sha256, created_at, settled_at, price_id, unit_price_usd,
+                                     expected_modelslab_usd)
             SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotency_key, :upstreamId,
-                   :outcome, :upstreamStatus, :httpStatus, r.images, :cost, :latency, r.prompt_sha256, r.created_at, :now
+                   :outcome, :upstreamStatus, :httpStatus, r.images, :cost, :latency, r.prompt_sha256, r.created_at, :now,
+                   r.price_id, r.unit_price_usd, CASE WHEN :charged THEN r.expected_modelslab_usd ELSE 0 END
             FROM reservation r
             WHERE r.request_id = :requestId
             -- Holds the reservation against the sweeper (whose SKIP LOCKED passes it by) until the row commits; a
@@ -28,13 +34,15 @@ public final class LedgerStatements {
             WITH row AS (
                 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
                                          outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,
-                                         prompt_sha256, created_at, settled_at)
+                                         prompt_sha256, created_at, settled_at, price_id, unit_price_usd,
+                                         expected_modelslab_usd)
                 VALUES (:requestId, :tenant, :keyId, :model, :endpoint, :idempotencyKey, :upstreamId, :outcome,
-                        :upstreamStatus, :httpStatus, :images, :cost, :latency, :promptSha256, :admittedAt, :now)
+                        :upstreamStatus, :httpStatus, :images, :cost, :latency, :promptSha256, :admittedAt, :now,
+                        :priceId, :unitPrice, :expectedModelsLab)
                 ON CONFLICT (request_id) DO UPDATE SET upstream_id = EXCLUDED.upstream_id, outcome = EXCLUDED.outcome,
                     upstream_status = EXCLUDED.upstream_status, http_status = EXCLUDED.http_status,
                     cost_usd = EXCLUDED.cost_usd, upstream_latency_ms = EXCLUDED.upstream_latency_ms,
-                    settled_at = EXCLUDED.settled_at
+                    settled_at = EXCLUDED.settled_at, expected_modelslab_usd = EXCLUDED.expected_modelslab_usd
                 WHERE call_ledger.outcome = 'abandoned'
                 RETURNING tenant_id
             ), state AS (
@@ -64,9 +72,10 @@ public final class LedgerStatements {
                 RETURNING *
             ), recorded AS (
                 INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, outcome,
-                                         images, cost_usd, prompt_sha256, created_at, settled_at)
+                                         images, cost_usd, prompt_sha256, created_at, settled_at, price_id,
+                                         unit_price_usd, expected_modelslab_usd)
                 SELECT request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, 'abandoned', images, 0,
-                       prompt_sha256, created_at, :now
+                       prompt_sha256, created_at, :now, price_id, unit_price_usd, 0
                 FROM swept
                 ON CONFLICT (request_id) DO UPDATE SET settled_at = call_ledger.settled_at
                 RETURNING request_id, outcome, cost_usd

@@ -1,5 +1,6 @@
 package com.example.gateway.ledger;
 
+import java.math.BigDecimal;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
@@ -142,6 +143,7 @@ class LedgerWriter {
         return new MapSqlParameterSource()
             .addValue("requestId", settlement.requestId())
             .addValue("cost", settlement.chargedCost())
+            .addValue("charged", settlement.outcome().charged())
             .addValue("upstreamId", settlement.upstreamId(), Types.VARCHAR)
             .addValue("outcome", settlement.outcome().dbValue())
             .addValue("upstreamStatus", settlement.upstreamStatus(), Types.INTEGER)
@@ -173,6 +175,10 @@ class LedgerWriter {
             .param("admittedAt", Utc.of(reservation.admittedAt()))
             .param("now", Utc.of(now))
             .param("reservationMonth", reservation.month())
+            .param("priceId", admission.priceId(), Types.BIGINT)
+            .param("unitPrice", admission.unitPriceUsd(), Types.NUMERIC)
+            .param("expectedModelsLab", settlement.outcome().charged() ? admission.expectedModelsLabUsd()
+                    : BigDecimal.ZERO, Types.NUMERIC)
             .param("month", quotas.currentMonth())
             .query((rs, n) -> Balance.of(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining")))
             .optional()

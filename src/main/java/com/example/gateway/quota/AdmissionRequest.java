@@ -1,6 +1,5 @@
 package com.example.gateway.quota;
 
-import java.math.BigDecimal;
 import java.util.UUID;
 
 /** A call asking to be admitted: what for. Its price is set at admission, from the price list. */
@@ -8,8 +7,8 @@ public record AdmissionRequest(UUID requestId, String modelId, String endpoint, 
         byte[] promptSha256) {
 
     /** The admitted call, once the key told whose it is. */
-    Admission by(String tenantId, UUID keyId, BigDecimal price) {
-        return new Admission(requestId, tenantId, keyId, modelId, endpoint, images, price, idempotencyKey,
-                promptSha256);
+    Admission by(String tenantId, UUID keyId, PriceQuote quote) {
+        return new Admission(requestId, tenantId, keyId, modelId, endpoint, images, quote.amountUsd(), idempotencyKey,
+                promptSha256, quote.priceId(), quote.unitPriceUsd(), quote.expectedModelsLabUsd());
     }
 }

@@ -69,25 +69,28 @@ public class QuotaService {
      */
     public Reservation reserve(Credential credential, AdmissionRequest request) {
         Instant now = clock.instant();
-        BigDecimal price = prices.priceOf(request.modelId(), request.images());
-        Verdict verdict = admissionThreads.run(() -> admit(credential, request, price, now))
+        // Priced once, here: the call settles at this price even should a new one take effect while it is in flight.
+        PriceQuote quote = prices.quote(request.modelId(), request.images(), now)
+            .orElseThrow(() -> new GatewayException(ErrorCode.MODEL_NOT_ENABLED,
+                    "The model '" + request.modelId() + "' has no price in effect."));
+        Verdict verdict = admissionThreads.run(() -> admit(credential, request, quote, now))
             .orElseThrow(() -> new GatewayException(ErrorCode.INVALID_KEY));
         if (verdict.refusal() != null) {
             throw verdict.refusal().toException(verdict.tenantId(), now, verdict.day(), verdict.minute());
         }
-        return new Reservation(request.by(verdict.tenantId(), verdict.keyId(), price), now, verdict.month());
+        return new Reservation(request.by(verdict.tenantId(), verdict.keyId(), quote), now, verdict.month());
     }
 
     /** The admission statement (with the account-wide slot when that cap is on); runs on an admission thread. */
-    private Optional<Verdict> admit(Credential credential, AdmissionRequest request, BigDecimal price, Instant now) {
+    private Optional<Verdict> admit(Credential credential, AdmissionRequest request, PriceQuote quote, Instant now) {
         if (upstreamMaxInFlight == null) {
             // One autocommit statement: the tenant's row is locked only while PostgreSQL runs it, never while a busy
             // client thread is between two round trips.
-            return reserveStatement(credential, request, price, false, now);
+            return reserveStatement(credential, request, quote, false, now);
         }
         // Tenant and account slot in one transaction: a call refused by either holds neither.
         return transactions.execute(tx -> {
-            Optional<Verdict> verdict = reserveStatement(credential, request, price, true, now);
+            Optional<Verdict> verdict = reserveStatement(credential, request, quote, true, now);
             if (verdict.isPresent() && verdict.get().refusal() == null
                     && jdbc.sql(QuotaStatements.TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
                 throw new AdmissionRefused(verdict.get().tenantId(), ErrorCode.UPSTREAM_RATE_LIMITED,
@@ -98,7 +101,7 @@ public class QuotaService {
         });
     }
 
-    private Optional<Verdict> reserveStatement(Credential credential, AdmissionRequest request, BigDecimal price,
+    private Optional<Verdict> reserveStatement(Credential credential, AdmissionRequest request, PriceQuote quote,
             boolean holdsSlot, Instant now) {
         Windows windows = Windows.at(now);
         JdbcClient.StatementSpec statement = jdbc.sql(QuotaStatements.reserve(credential));
@@ -111,7 +114,10 @@ public class QuotaService {
             .param("month", windows.month())
             .param("day", windows.day())
             .param("minute", windows.minute())
-            .param("price", price)
+            .param("price", quote.amountUsd())
+            .param("priceId", quote.priceId(), Types.BIGINT)
+            .param("unitPrice", quote.unitPriceUsd())
+            .param("expectedModelsLab", quote.expectedModelsLabUsd())
             .param("requestId", request.requestId())
             .param("model", request.modelId())
             .param("endpoint", request.endpoint())

@@ -56,9 +56,10 @@ public final class QuotaStatements {
                 RETURNING q.tenant_id
             ), reserved AS (
                 INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
-                                         idempotency_key, prompt_sha256, created_at, holds_upstream_slot)
+                                         idempotency_key, prompt_sha256, created_at, holds_upstream_slot, price_id,
+                                         unit_price_usd, expected_modelslab_usd)
                 SELECT :requestId, v.tenant_id, v.key_id, :model, :endpoint, :images, :price, v.month, :idempotencyKey,
-                       :promptSha256, :now, :holdsSlot
+                       :promptSha256, :now, :holdsSlot, :priceId, :unitPrice, :expectedModelsLab
                 FROM verdict v JOIN admitted a ON a.tenant_id = v.tenant_id
                 RETURNING request_id
             )

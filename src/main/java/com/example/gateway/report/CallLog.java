@@ -25,7 +25,8 @@ class CallLog {
 
     private static final String SELECT = """
             SELECT request_id, tenant_id, key_id, model_id, endpoint, outcome, upstream_id, upstream_status,
-                   http_status, images, cost_usd, upstream_latency_ms, created_at, settled_at, idempotency_key
+                   http_status, images, cost_usd, upstream_latency_ms, created_at, settled_at, idempotency_key,
+                   price_id, unit_price_usd, expected_modelslab_usd
             FROM call_ledger
             """;
 
@@ -79,6 +80,8 @@ class CallLog {
                 rs.getObject("http_status", Integer.class), rs.getInt("images"),
                 Money.plain(rs.getBigDecimal("cost_usd")), rs.getObject("upstream_latency_ms", Integer.class),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("settled_at", OffsetDateTime.class).toInstant(), rs.getString("idempotency_key"));
+                rs.getObject("settled_at", OffsetDateTime.class).toInstant(), rs.getString("idempotency_key"),
+                rs.getObject("price_id", Long.class), Money.plain(rs.getBigDecimal("unit_price_usd")),
+                Money.plain(rs.getBigDecimal("expected_modelslab_usd")));
     }
 }

@@ -76,7 +76,8 @@ class LedgerReports {
             .param("from", period.start())
             .param("to", period.end())
             .query((rs, n) -> new Statement.Line(rs.getObject("day", LocalDate.class), rs.getString("model"),
-                    rs.getLong("calls"), rs.getLong("billed_calls"), rs.getLong("images"),
+                    Money.plain(rs.getBigDecimal("unit_price")), rs.getLong("calls"), rs.getLong("billed_calls"),
+                    rs.getLong("images"),
                     Money.plain(rs.getBigDecimal("cost_usd"))))
             .list();
         Statement.Line total = lines.getLast();

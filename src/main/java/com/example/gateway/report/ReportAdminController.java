@@ -69,7 +69,7 @@ class ReportAdminController {
     }
 
     @GetMapping("/admin/tenants/{id}/statement")
-    @Operation(summary = "A tenant's statement for one month (UTC), per day and model",
+    @Operation(summary = "A tenant's statement for one month (UTC), per day, model and unit price",
             description = "month is YYYY-MM, the current UTC month by default. totalUsd is the exact sum of the "
                     + "tenant's ledger rows in the month. Limits are the tenant's current settings. CSV with "
                     + "?format=csv or Accept: text/csv (lines only).")
@@ -87,9 +87,10 @@ class ReportAdminController {
             return ReportResponses.json(statement);
         }
         return ReportResponses.csv("statement-" + statement.tenant() + "-" + statement.month() + ".csv",
-                List.of("day", "model", "calls", "billedCalls", "images", "costUsd"), statement.lines(),
-                line -> List.of(line.day(), line.model(), line.calls(), line.billedCalls(), line.images(),
-                        line.costUsd()));
+                List.of("day", "model", "unitPriceUsd", "calls", "billedCalls", "images", "costUsd"),
+                statement.lines(), line -> List.of(line.day(), line.model(),
+                        line.unitPriceUsd() == null ? "" : line.unitPriceUsd(), line.calls(), line.billedCalls(),
+                        line.images(), line.costUsd()));
     }
 
     private static List<Object> usageValues(UsageQuery query, UsageReport.Row row) {

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * A tenant's monthly statement: its current limits, one line per UTC day and model with calls, and the month's
+ * A tenant's monthly statement: its current limits, one line per UTC day, model and unit price with calls (a price
+ * that changed within a day gives two lines, each explained by its unit price), and the month's
  * totals. {@code totalUsd} is the exact sum of the tenant's ledger rows in the month, and of the lines'
  * {@code costUsd}.
  */
@@ -17,6 +18,7 @@ record Statement(String tenant, String name, String month, String monthlyBudgetU
         String totalUsd) {
 
     @Schema(name = "StatementLine")
-    record Line(LocalDate day, String model, long calls, long billedCalls, long images, String costUsd) {
+    record Line(LocalDate day, String model, String unitPriceUsd, long calls, long billedCalls, long images,
+            String costUsd) {
     }
 }

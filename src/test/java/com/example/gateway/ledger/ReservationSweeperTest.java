@@ -46,7 +46,8 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
     void releasesTheReservationOfACallWhoseReplicaDiedAndRecordsItUncharged() {
         TestTenant tenant = newTenant().budget("0.0094").maxConcurrent(1).create();
         // A replica admitted this call and died before settling it.
-        UUID orphan = reserve(tenant).admission().requestId();
+        Reservation reservation = reserve(tenant);
+        UUID orphan = reservation.admission().requestId();
         assertThat(text2img(tenant.key(), Bodies.text2img("blocked")).code()).isEqualTo("too_many_concurrent");
         ageReservation(orphan);
 
@@ -54,10 +55,15 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
 
         assertThat(released).isEqualTo(1);
         assertThat(reservations(tenant.id())).isZero();
-        Map<String, Object> row = jdbc.sql("SELECT outcome, cost_usd FROM call_ledger WHERE request_id = ?")
-            .param(orphan).query().singleRow();
+        Map<String, Object> row = jdbc.sql("SELECT outcome, cost_usd, price_id, unit_price_usd, expected_modelslab_usd "
+                + "FROM call_ledger WHERE request_id = ?").param(orphan).query().singleRow();
         assertThat(row.get("outcome")).isEqualTo("abandoned");
         assertThat((BigDecimal) row.get("cost_usd")).isEqualByComparingTo("0");
+        // The row still names the price the call was admitted at; ModelsLab is expected to charge nothing, as the tenant.
+        assertThat(reservation.admission().priceId()).isNotNull();
+        assertThat(row.get("price_id")).isEqualTo(reservation.admission().priceId());
+        assertThat((BigDecimal) row.get("unit_price_usd")).isEqualByComparingTo(PRICE);
+        assertThat((BigDecimal) row.get("expected_modelslab_usd")).isEqualByComparingTo("0");
         assertThat(sweep(tenant)).as("swept exactly once").isZero();
         Response next = text2img(tenant.key(), Bodies.text2img("after the sweep"));
         assertThat(next.status()).isEqualTo(200);
@@ -136,6 +142,11 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
         assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(4)));
         assertThat(jdbc.sql("SELECT count(*) FROM call_ledger WHERE tenant_id = ? AND outcome = 'success'")
             .param(tenant.id()).query(Long.class).single()).as("the abandoned row was settled").isEqualTo(4);
+        Map<String, Object> settledUnreserved = jdbc.sql("SELECT price_id, unit_price_usd, expected_modelslab_usd "
+                + "FROM call_ledger WHERE request_id = ?").param(late).query().singleRow();
+        assertThat(settledUnreserved.get("price_id")).isEqualTo(calls.get(3).admission().priceId());
+        assertThat((BigDecimal) settledUnreserved.get("unit_price_usd")).isEqualByComparingTo(PRICE);
+        assertThat((BigDecimal) settledUnreserved.get("expected_modelslab_usd")).isEqualByComparingTo(PRICE);
         Map<String, Object> quota = jdbc.sql("SELECT month_spent_usd, reserved_usd, in_flight FROM quota_state "
                 + "WHERE tenant_id = ?").param(tenant.id()).query().singleRow();
         assertThat((BigDecimal) quota.get("month_spent_usd")).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(4)));

@@ -52,7 +52,11 @@ class PerCallSqlTest {
             Map.entry("images", "1"),
             Map.entry("idempotencyKey", "NULL"),
             Map.entry("promptSha256", "sha256('a cat'::bytea)"),
-            Map.entry("now", ":now::timestamptz"));
+            Map.entry("now", ":now::timestamptz"),
+            // The price's id is only recorded (no foreign key), so any id stands for the bench model's price.
+            Map.entry("priceId", "1::bigint"),
+            Map.entry("unitPrice", ":price::numeric"),
+            Map.entry("expectedModelsLab", ":price::numeric"));
 
     private static final Map<String, String> RECORD_VALUES = Map.of(
             "requestId", ":rid::uuid",
@@ -61,6 +65,7 @@ class PerCallSqlTest {
             "upstreamStatus", "200",
             "httpStatus", "200",
             "cost", ":price::numeric",
+            "charged", "true",
             "latency", "1",
             "now", ":now::timestamptz");
 

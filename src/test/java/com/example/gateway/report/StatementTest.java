@@ -123,7 +123,7 @@ class StatementTest extends GatewayIntegrationTest {
         assertThat(csv.status()).isEqualTo(200);
         assertThat(csv.header("Content-Disposition")).contains("statement-" + tenant.id() + "-2043-01.csv");
         assertThat(csv.body().lines().findFirst().orElseThrow())
-            .isEqualTo("day,model,calls,billedCalls,images,costUsd");
+            .isEqualTo("day,model,unitPriceUsd,calls,billedCalls,images,costUsd");
         List<CSVRecord> records = UsageReportTest.parse(csv.body());
         assertThat(records).hasSize(3);
         for (int i = 0; i < records.size(); i++) {
