@@ -4,11 +4,11 @@ package com.example.gateway.reconciliation;
 final class ReconciliationStatements {
 
     /**
-     * What ModelsLab is expected to have taken for one ledger row. Until the price table records each call's own
-     * ModelsLab cost ({@code call_ledger.expected_modelslab_usd}), the expected cost is what the gateway charged, which
-     * is right as long as the gateway's prices are ModelsLab's. Switching is this one expression.
+     * What ModelsLab is expected to have taken for one ledger row: the ModelsLab cost its price named at admission
+     * ({@code call_ledger.expected_modelslab_usd}), which can differ from the tenant's charge (an internal rate, a
+     * premium plan); for rows written before prices were data, what the gateway charged.
      */
-    static final String EXPECTED_MODELSLAB_USD = "l.cost_usd";
+    static final String EXPECTED_MODELSLAB_USD = "coalesce(l.expected_modelslab_usd, l.cost_usd)";
 
     /** Any fixed number: the advisory lock that lets one replica at a time take a snapshot. */
     static final long SNAPSHOT_LOCK = 0x4d4c_5761_6c6c_6574L;

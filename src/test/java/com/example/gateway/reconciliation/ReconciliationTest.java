@@ -85,6 +85,34 @@ class ReconciliationTest extends GatewayIntegrationTest {
         }
     }
 
+    /**
+     * The company bills teams an internal rate (0.0047) while ModelsLab takes 0.005 an image: the price says so, each
+     * call records that expected ModelsLab cost, and the wallet reconciles with no drift.
+     */
+    @Test
+    void aPriceWhoseModelsLabCostDiffersFromTheChargeReconcilesAgainstTheModelsLabCost() {
+        try (ExtraReplica replica = simulatorReplica(Map.of("gateway.simulator.usd-per-image", "0.005"))) {
+            Response price = send(replica.baseUrl(), "POST", "/admin/prices", """
+                    {"model":"internal-rate","usdPerImage":"0.0047","modelsLabUsdPerImage":"0.005"}""",
+                    Map.of("Authorization", "Bearer " + ADMIN_TOKEN));
+            assertThat(price.status()).as(price.body()).isEqualTo(201);
+            String key = TenantBuilder.on(replica.baseUrl()).create().key();
+            WalletSnapshots.Snapshot first = snapshot(replica);
+            generate(replica, key, """
+                    {"model_id":"internal-rate","prompt":"a cat"}""");
+            generate(replica, key, """
+                    {"model_id":"internal-rate","prompt":"a dog","samples":2}""");
+            WalletSnapshots.Snapshot second = snapshot(replica);
+
+            JsonNode interval = report(replica, first, second).get("intervals").get(0);
+
+            assertThat(interval.get("modelsLabSpentUsd").asString()).isEqualTo("0.015");
+            assertThat(interval.get("ledgerChargedUsd").asString()).isEqualTo("0.0141");
+            assertThat(interval.get("expectedModelsLabUsd").asString()).isEqualTo("0.015");
+            assertThat(interval.get("driftUsd").asString()).isEqualTo("0");
+        }
+    }
+
     @Test
     void aGenerationBehindTheGatewaysBackShowsAsDriftOfItsPrice() {
         try (ExtraReplica replica = simulatorReplica(Map.of())) {
