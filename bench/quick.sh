@@ -63,7 +63,7 @@ nginx -c "$TMP/nginx/nginx.conf" &
 PIDS+=($!)
 
 "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar "$JAR" --server.port=18080 --modelslab.base-url=http://127.0.0.1:18081 \
-    --modelslab.api-key=bench-shared-key --gateway.admin-token=bench-admin \
+    --modelslab.api-key=bench-shared-key --gateway.admin-token=bench-admin --gateway.keys.hmac-secret=bench-hmac-secret \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" --spring.datasource.username=gateway \
     --logging.level.root=WARN >"$TMP/gateway.log" 2>&1 &
 GW=$!

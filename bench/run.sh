@@ -147,7 +147,7 @@ start_gateway() { # base-url extra-args...
     local base=$1; shift
     # shellcheck disable=SC2206 # JAVA_OPTS is a list of flags
     GW_CMD=("$JAVA" ${JAVA_OPTS:-} -jar "$JAR" --server.port=$GW_PORT --modelslab.base-url="$base"
-        --modelslab.api-key=bench-shared-key --gateway.admin-token=$ADMIN
+        --modelslab.api-key=bench-shared-key --gateway.admin-token=$ADMIN --gateway.keys.hmac-secret=bench-hmac-secret
         --spring.datasource.url="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" --spring.datasource.username=gateway
         --logging.level.root=WARN "$@")
     log "starting: ${GW_CMD[*]}"
