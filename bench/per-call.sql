@@ -72,9 +72,6 @@ SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotenc
        r.price_id, r.unit_price_usd, CASE WHEN true THEN r.expected_modelslab_usd ELSE 0 END
 FROM reservation r
 WHERE r.request_id = :rid::uuid
--- Holds the reservation against the sweeper (whose SKIP LOCKED passes it by) until the row commits; a
--- reservation the sweeper took first is gone here, and the call is settled without it.
-FOR KEY SHARE OF r
 -- the sweeper recorded it as abandoned meanwhile: settled without its reservation instead
 ON CONFLICT (request_id) DO NOTHING;
 

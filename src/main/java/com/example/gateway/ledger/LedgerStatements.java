@@ -18,9 +18,6 @@ public final class LedgerStatements {
                    r.price_id, r.unit_price_usd, CASE WHEN :charged THEN r.expected_modelslab_usd ELSE 0 END
             FROM reservation r
             WHERE r.request_id = :requestId
-            -- Holds the reservation against the sweeper (whose SKIP LOCKED passes it by) until the row commits; a
-            -- reservation the sweeper took first is gone here, and the call is settled without it.
-            FOR KEY SHARE OF r
             -- the sweeper recorded it as abandoned meanwhile: settled without its reservation instead
             ON CONFLICT (request_id) DO NOTHING
             """;
