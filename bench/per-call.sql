@@ -10,55 +10,59 @@
 -- pgbench has no uuid function, so the request id is made by gen_random_uuid() in the reservation's INSERT
 -- and read back (one more output column than the gateway's statement). Casts only give pgbench's untyped
 -- variables the types pgJDBC sends.
-WITH verdict AS MATERIALIZED (
-    SELECT k.id AS key_id, k.tenant_id, w.month, w.day, w.minute,
-           CASE
-               WHEN t.suspended THEN 'tenant_suspended'
-               WHEN t.monthly_budget_usd IS NOT NULL
-                    AND CASE WHEN q.month = w.month THEN q.month_spent_usd ELSE 0 END + q.reserved_usd
-                        + :price::numeric > t.monthly_budget_usd THEN 'budget_exhausted'
-               WHEN t.daily_request_limit IS NOT NULL
-                    AND CASE WHEN q.day = w.day THEN q.day_calls ELSE 0 END >= t.daily_request_limit
-                    THEN 'daily_limit'
-               WHEN t.requests_per_minute IS NOT NULL
-                    AND CASE WHEN q.minute = w.minute THEN q.minute_calls ELSE 0 END >= t.requests_per_minute
-                    THEN 'rate_limited'
-               WHEN t.max_concurrent IS NOT NULL AND q.in_flight >= t.max_concurrent
-                    THEN 'too_many_concurrent'
-           END AS refusal
-    FROM api_key k
-    JOIN tenant t ON t.id = k.tenant_id
-    JOIN quota_state q ON q.tenant_id = k.tenant_id
-    CROSS JOIN LATERAL (SELECT greatest(q.month, :month::date) AS month, greatest(q.day, :day::date) AS day,
-                               greatest(q.minute, :minute::timestamptz) AS minute) w
-    WHERE k.key_hash = :keyhash::bytea AND k.revoked_at IS NULL
-    FOR UPDATE OF q
+WITH caller AS (
+    SELECT k.id AS key_id, k.tenant_id FROM api_key k WHERE k.key_hash = :keyhash::bytea AND k.revoked_at IS NULL
 ), admitted AS (
     UPDATE quota_state q SET
-        month_spent_usd = CASE WHEN q.month = v.month THEN q.month_spent_usd ELSE 0 END,
-        month = v.month,
+        month_spent_usd = CASE WHEN q.month >= :month::date THEN q.month_spent_usd ELSE 0 END,
+        month = greatest(q.month, :month::date),
         reserved_usd = q.reserved_usd + :price::numeric,
         in_flight = q.in_flight + 1,
-        day_calls = CASE WHEN q.day = v.day THEN q.day_calls ELSE 0 END + 1,
-        day = v.day,
-        minute_calls = CASE WHEN q.minute = v.minute THEN q.minute_calls ELSE 0 END + 1,
-        minute = v.minute
-    FROM verdict v
-    WHERE q.tenant_id = v.tenant_id AND v.refusal IS NULL
-    RETURNING q.tenant_id
+        day_calls = CASE WHEN q.day >= :day::date THEN q.day_calls ELSE 0 END + 1,
+        day = greatest(q.day, :day::date),
+        minute_calls = CASE WHEN q.minute >= :minute::timestamptz THEN q.minute_calls ELSE 0 END + 1,
+        minute = greatest(q.minute, :minute::timestamptz)
+    FROM caller c JOIN tenant t ON t.id = c.tenant_id
+    WHERE q.tenant_id = c.tenant_id AND (CASE
+    WHEN t.suspended THEN 'tenant_suspended'
+    WHEN t.monthly_budget_usd IS NOT NULL
+         AND CASE WHEN q.month >= :month::date THEN q.month_spent_usd ELSE 0 END + q.reserved_usd + :price::numeric
+             > t.monthly_budget_usd THEN 'budget_exhausted'
+    WHEN t.daily_request_limit IS NOT NULL
+         AND CASE WHEN q.day >= :day::date THEN q.day_calls ELSE 0 END >= t.daily_request_limit THEN 'daily_limit'
+    WHEN t.requests_per_minute IS NOT NULL
+         AND CASE WHEN q.minute >= :minute::timestamptz THEN q.minute_calls ELSE 0 END >= t.requests_per_minute
+         THEN 'rate_limited'
+    WHEN t.max_concurrent IS NOT NULL AND q.in_flight >= t.max_concurrent THEN 'too_many_concurrent'
+END) IS NULL
+    RETURNING q.tenant_id, q.month
 ), reserved AS (
     INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
                              idempotency_key, prompt_sha256, created_at, holds_upstream_slot, price_id,
                              unit_price_usd, expected_modelslab_usd)
-    SELECT gen_random_uuid(), v.tenant_id, v.key_id, 'octoflat', 'text2img', 1, :price::numeric, v.month, NULL,
+    SELECT gen_random_uuid(), a.tenant_id, c.key_id, 'octoflat', 'text2img', 1, :price::numeric, a.month, NULL,
            sha256('a cat'::bytea), :now::timestamptz, false, 1::bigint, :price::numeric, :price::numeric
-    FROM verdict v JOIN admitted a ON a.tenant_id = v.tenant_id
+    FROM admitted a CROSS JOIN caller c
     RETURNING request_id
 )
-SELECT v.key_id, v.tenant_id, v.refusal, v.month, v.day, v.minute,
+SELECT c.key_id, c.tenant_id,
+       CASE WHEN EXISTS (SELECT 1 FROM reserved) THEN NULL ELSE CASE
+    WHEN t.suspended THEN 'tenant_suspended'
+    WHEN t.monthly_budget_usd IS NOT NULL
+         AND CASE WHEN q.month >= :month::date THEN q.month_spent_usd ELSE 0 END + q.reserved_usd + :price::numeric
+             > t.monthly_budget_usd THEN 'budget_exhausted'
+    WHEN t.daily_request_limit IS NOT NULL
+         AND CASE WHEN q.day >= :day::date THEN q.day_calls ELSE 0 END >= t.daily_request_limit THEN 'daily_limit'
+    WHEN t.requests_per_minute IS NOT NULL
+         AND CASE WHEN q.minute >= :minute::timestamptz THEN q.minute_calls ELSE 0 END >= t.requests_per_minute
+         THEN 'rate_limited'
+    WHEN t.max_concurrent IS NOT NULL AND q.in_flight >= t.max_concurrent THEN 'too_many_concurrent'
+END END AS refusal,
+       coalesce((SELECT a.month FROM admitted a), greatest(q.month, :month::date)) AS month,
+       greatest(q.day, :day::date) AS day, greatest(q.minute, :minute::timestamptz) AS minute,
        EXISTS (SELECT 1 FROM reserved) AS admitted,
        (SELECT request_id FROM reserved) AS rid
-FROM verdict v
+FROM caller c JOIN tenant t ON t.id = c.tenant_id JOIN quota_state q ON q.tenant_id = c.tenant_id
 -- Commit without waiting for the WAL flush (see QuotaService.reserve); transaction-local, so it ends with
 -- this statement.
 CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit \gset

@@ -73,10 +73,16 @@ public class QuotaService {
         PriceQuote quote = prices.quote(request.modelId(), request.images(), now)
             .orElseThrow(() -> new GatewayException(ErrorCode.MODEL_NOT_ENABLED,
                     "The model '" + request.modelId() + "' has no price in effect."));
-        Verdict verdict = admissionThreads.run(() -> admit(credential, request, quote, now))
-            .orElseThrow(() -> new GatewayException(ErrorCode.INVALID_KEY));
-        if (verdict.refusal() != null) {
-            throw verdict.refusal().toException(verdict.tenantId(), now, verdict.day(), verdict.minute());
+        Verdict verdict = null;
+        // Neither admitted nor refused: another call changed the row between the statement's read and its lock. The
+        // statement runs again on the newer row; three such races in a row are a refusal for concurrency.
+        for (int attempt = 0; attempt < 3 && (verdict == null || verdict.undecided()); attempt++) {
+            verdict = admissionThreads.run(() -> admit(credential, request, quote, now))
+                .orElseThrow(() -> new GatewayException(ErrorCode.INVALID_KEY));
+        }
+        if (!verdict.admitted()) {
+            Refusal refusal = verdict.refusal() != null ? verdict.refusal() : Refusal.TOO_MANY_CONCURRENT;
+            throw refusal.toException(verdict.tenantId(), now, verdict.day(), verdict.minute());
         }
         return new Reservation(request.by(verdict.tenantId(), verdict.keyId(), quote), now, verdict.month());
     }
@@ -91,7 +97,7 @@ public class QuotaService {
         // Tenant and account slot in one transaction: a call refused by either holds neither.
         return transactions.execute(tx -> {
             Optional<Verdict> verdict = reserveStatement(credential, request, quote, true, now);
-            if (verdict.isPresent() && verdict.get().refusal() == null
+            if (verdict.isPresent() && verdict.get().admitted()
                     && jdbc.sql(QuotaStatements.TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
                 throw new AdmissionRefused(verdict.get().tenantId(), ErrorCode.UPSTREAM_RATE_LIMITED,
                         "The ModelsLab account is at its limit of queued requests; retry shortly.",
@@ -129,7 +135,8 @@ public class QuotaService {
             .param("now", Utc.of(now))
             .query((rs, n) -> new Verdict(rs.getObject("key_id", UUID.class), rs.getString("tenant_id"),
                     Refusal.of(rs.getString("refusal")), rs.getObject("month", LocalDate.class),
-                    rs.getObject("day", LocalDate.class), rs.getObject("minute", OffsetDateTime.class)))
+                    rs.getObject("day", LocalDate.class), rs.getObject("minute", OffsetDateTime.class),
+                    rs.getBoolean("admitted")))
             .optional();
     }
 
@@ -180,6 +187,11 @@ public class QuotaService {
     }
 
     private record Verdict(UUID keyId, String tenantId, Refusal refusal, LocalDate month, LocalDate day,
-            OffsetDateTime minute) {
+            OffsetDateTime minute, boolean admitted) {
+
+        /** Lost a race: the row the statement read would have admitted the call, the row it locked did not. */
+        boolean undecided() {
+            return !admitted && refusal == null;
+        }
     }
 }

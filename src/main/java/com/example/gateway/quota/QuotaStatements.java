@@ -7,73 +7,78 @@ package com.example.gateway.quota;
 public final class QuotaStatements {
 
     /**
-     * Admits a call: finds the key, locks its tenant's quota row, decides, and on yes counts the call and reserves its
-     * exact price, in one statement. PostgreSQL's row lock serialises concurrent admissions of one tenant whichever
-     * replica sends them, and the verdict is taken on the locked, newest row, so together they can never overshoot.
-     * Answers one row for a valid key, with the reason the call was refused ({@code refusal}, null when admitted);
-     * none for an unknown or revoked key. {@code %s} is the key criterion, see {@link #reserve(Credential)}.
+     * Whether a call may be admitted on quota row {@code q} of tenant {@code t}, or why not: null when every limit lets
+     * it in, else the first limit that refuses it. Written once, and used twice by {@link #RESERVE}: as the condition
+     * of its update, which PostgreSQL evaluates again on the newest row once it holds the row's lock, and to say why a
+     * refused call was refused.
      * <p>
      * Windows only move forward: a call that names an older month, day or minute than the row's (a replica whose clock
-     * is behind, a call that waited across a boundary) is counted in the row's window, so a counter or a month's
-     * spending is never reset by a stale call.
+     * is behind, a call that waited across a boundary) counts in the row's window, so a counter or a month's spending
+     * is never reset by a stale call.
+     */
+    private static final String REFUSAL = """
+            CASE
+                WHEN t.suspended THEN 'tenant_suspended'
+                WHEN t.monthly_budget_usd IS NOT NULL
+                     AND CASE WHEN q.month >= :month THEN q.month_spent_usd ELSE 0 END + q.reserved_usd + :price
+                         > t.monthly_budget_usd THEN 'budget_exhausted'
+                WHEN t.daily_request_limit IS NOT NULL
+                     AND CASE WHEN q.day >= :day THEN q.day_calls ELSE 0 END >= t.daily_request_limit THEN 'daily_limit'
+                WHEN t.requests_per_minute IS NOT NULL
+                     AND CASE WHEN q.minute >= :minute THEN q.minute_calls ELSE 0 END >= t.requests_per_minute
+                     THEN 'rate_limited'
+                WHEN t.max_concurrent IS NOT NULL AND q.in_flight >= t.max_concurrent THEN 'too_many_concurrent'
+            END""";
+
+    /**
+     * Admits a call: finds the key, and updates its tenant's quota row only if {@link #REFUSAL} lets the call in,
+     * counting it and reserving its exact price, in one statement. PostgreSQL's row lock serialises concurrent
+     * admissions of one tenant whichever replica sends them, and re-checks the condition on the newest row, so together
+     * they can never overshoot. Answers one row for a valid key, with the reason the call was refused ({@code refusal},
+     * null when admitted); none for an unknown or revoked key. The reason is read from the row as the statement found
+     * it: when another call took the last place meanwhile, the call is neither admitted nor refused (both columns say
+     * so), and {@link QuotaService} runs the statement again on the newer row. {@code %1$s} is the key criterion, see
+     * {@link #reserve(Credential)}.
      */
     private static final String RESERVE = """
-            WITH verdict AS MATERIALIZED (
-                SELECT k.id AS key_id, k.tenant_id, w.month, w.day, w.minute,
-                       CASE
-                           WHEN t.suspended THEN 'tenant_suspended'
-                           WHEN t.monthly_budget_usd IS NOT NULL
-                                AND CASE WHEN q.month = w.month THEN q.month_spent_usd ELSE 0 END + q.reserved_usd
-                                    + :price > t.monthly_budget_usd THEN 'budget_exhausted'
-                           WHEN t.daily_request_limit IS NOT NULL
-                                AND CASE WHEN q.day = w.day THEN q.day_calls ELSE 0 END >= t.daily_request_limit
-                                THEN 'daily_limit'
-                           WHEN t.requests_per_minute IS NOT NULL
-                                AND CASE WHEN q.minute = w.minute THEN q.minute_calls ELSE 0 END >= t.requests_per_minute
-                                THEN 'rate_limited'
-                           WHEN t.max_concurrent IS NOT NULL AND q.in_flight >= t.max_concurrent
-                                THEN 'too_many_concurrent'
-                       END AS refusal
-                FROM api_key k
-                JOIN tenant t ON t.id = k.tenant_id
-                JOIN quota_state q ON q.tenant_id = k.tenant_id
-                CROSS JOIN LATERAL (SELECT greatest(q.month, :month) AS month, greatest(q.day, :day) AS day,
-                                           greatest(q.minute, :minute) AS minute) w
-                WHERE k.%s AND k.revoked_at IS NULL
-                FOR UPDATE OF q
+            WITH caller AS (
+                SELECT k.id AS key_id, k.tenant_id FROM api_key k WHERE k.%1$s AND k.revoked_at IS NULL
             ), admitted AS (
                 UPDATE quota_state q SET
-                    month_spent_usd = CASE WHEN q.month = v.month THEN q.month_spent_usd ELSE 0 END,
-                    month = v.month,
+                    month_spent_usd = CASE WHEN q.month >= :month THEN q.month_spent_usd ELSE 0 END,
+                    month = greatest(q.month, :month),
                     reserved_usd = q.reserved_usd + :price,
                     in_flight = q.in_flight + 1,
-                    day_calls = CASE WHEN q.day = v.day THEN q.day_calls ELSE 0 END + 1,
-                    day = v.day,
-                    minute_calls = CASE WHEN q.minute = v.minute THEN q.minute_calls ELSE 0 END + 1,
-                    minute = v.minute
-                FROM verdict v
-                WHERE q.tenant_id = v.tenant_id AND v.refusal IS NULL
-                RETURNING q.tenant_id
+                    day_calls = CASE WHEN q.day >= :day THEN q.day_calls ELSE 0 END + 1,
+                    day = greatest(q.day, :day),
+                    minute_calls = CASE WHEN q.minute >= :minute THEN q.minute_calls ELSE 0 END + 1,
+                    minute = greatest(q.minute, :minute)
+                FROM caller c JOIN tenant t ON t.id = c.tenant_id
+                WHERE q.tenant_id = c.tenant_id AND (%2$s) IS NULL
+                RETURNING q.tenant_id, q.month
             ), reserved AS (
                 INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
                                          idempotency_key, prompt_sha256, created_at, holds_upstream_slot, price_id,
                                          unit_price_usd, expected_modelslab_usd)
-                SELECT :requestId, v.tenant_id, v.key_id, :model, :endpoint, :images, :price, v.month, :idempotencyKey,
+                SELECT :requestId, a.tenant_id, c.key_id, :model, :endpoint, :images, :price, a.month, :idempotencyKey,
                        :promptSha256, :now, :holdsSlot, :priceId, :unitPrice, :expectedModelsLab
-                FROM verdict v JOIN admitted a ON a.tenant_id = v.tenant_id
+                FROM admitted a CROSS JOIN caller c
                 RETURNING request_id
             )
-            SELECT v.key_id, v.tenant_id, v.refusal, v.month, v.day, v.minute,
+            SELECT c.key_id, c.tenant_id,
+                   CASE WHEN EXISTS (SELECT 1 FROM reserved) THEN NULL ELSE %2$s END AS refusal,
+                   coalesce((SELECT a.month FROM admitted a), greatest(q.month, :month)) AS month,
+                   greatest(q.day, :day) AS day, greatest(q.minute, :minute) AS minute,
                    EXISTS (SELECT 1 FROM reserved) AS admitted
-            FROM verdict v
+            FROM caller c JOIN tenant t ON t.id = c.tenant_id JOIN quota_state q ON q.tenant_id = c.tenant_id
             -- Commit without waiting for the WAL flush (see QuotaService.reserve); transaction-local, so it ends with
             -- this statement.
             CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
             """;
 
-    public static final String RESERVE_BY_KEY_HASH = RESERVE.formatted("key_hash = :keyHash");
+    public static final String RESERVE_BY_KEY_HASH = RESERVE.formatted("key_hash = :keyHash", REFUSAL);
 
-    static final String RESERVE_BY_KEY_ID = RESERVE.formatted("id = :keyId");
+    static final String RESERVE_BY_KEY_ID = RESERVE.formatted("id = :keyId", REFUSAL);
 
     static final String TAKE_UPSTREAM_SLOT = """
             UPDATE upstream_slot SET in_flight = in_flight + 1 WHERE id = 1 AND in_flight < ?
