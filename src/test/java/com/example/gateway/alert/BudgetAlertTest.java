@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +17,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
+import com.example.gateway.support.TestClock;
 import com.example.gateway.support.Bodies;
 import com.example.gateway.support.ExtraReplica;
-import com.example.gateway.GatewayApplication;
 import com.example.gateway.outbound.OutboundProperties;
 import com.example.gateway.outbound.OutboundTargets;
-import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.GatewayIntegrationTest;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
@@ -241,35 +238,6 @@ class BudgetAlertTest extends GatewayIntegrationTest {
         return jdbc.sql("SELECT count(*) FROM budget_alert WHERE tenant_id = ?").param(tenant.id()).query(Long.class)
             .single();
     }
-
-    private static final class TestClock extends Clock {
-
-        private final AtomicReference<Instant> now;
-
-        TestClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration duration) {
-            now.updateAndGet(instant -> instant.plus(duration));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     private TestTenant tenantWithWebhook(BigDecimal budget) {
         TestTenant tenant = newTenant().budget(budget).create();
         Response patched = admin("PATCH", "/admin/tenants/" + tenant.id(), """

@@ -4,16 +4,14 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
+import com.example.gateway.support.TestClock;
 import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.FakeModelsLab;
 import com.example.gateway.support.GatewayIntegrationTest;
@@ -232,34 +230,6 @@ class PriceScheduleTest extends GatewayIntegrationTest {
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static final class TestClock extends Clock {
-
-        private final AtomicReference<Instant> now;
-
-        TestClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void set(Instant instant) {
-            now.set(instant);
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 }

@@ -1,19 +1,17 @@
 package com.example.gateway.simulator;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 
+import com.example.gateway.support.TestClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SimulatedGenerationsTest {
 
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final SimulatedGenerations generations = new SimulatedGenerations(Duration.ofSeconds(3), clock);
 
     @Test
@@ -50,29 +48,5 @@ class SimulatedGenerationsTest {
 
     private static GenerationRequest request(String prompt) {
         return GenerationRequest.from(new LooseFields(Map.of("prompt", prompt)));
-    }
-
-    private static final class MovableClock extends Clock {
-
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
