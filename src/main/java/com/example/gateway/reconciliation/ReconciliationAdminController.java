@@ -57,8 +57,8 @@ class ReconciliationAdminController {
             description = "from and to are instants (ISO 8601 with offset) or UTC days (YYYY-MM-DD; to includes its "
                     + "day), at most 31 days apart; by default the last 24 hours. modelsLabSpentUsd is the balance's "
                     + "drop plus top-ups; ledgerChargedUsd the calls settled in the interval; expectedModelsLabUsd "
-                    + "their expected ModelsLab cost (what each call's price says ModelsLab takes); driftUsd the first minus the "
-                    + "expected one. CSV with ?format=csv or Accept: text/csv (intervals only).")
+                    + "their expected ModelsLab cost (what each call's price says ModelsLab takes); driftUsd the first "
+                    + "minus the expected one. CSV with ?format=csv or Accept: text/csv (intervals only).")
     @ApiResponse(responseCode = "200", content = {
             @Content(mediaType = "application/json", schema = @Schema(implementation = ReconciliationReport.class)),
             @Content(mediaType = "text/csv", schema = @Schema(type = "string")) })
