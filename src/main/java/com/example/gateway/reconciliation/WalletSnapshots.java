@@ -6,14 +6,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.example.gateway.modelslab.ModelsLabClient;
 import com.example.gateway.modelslab.WalletBalance;
 import com.example.gateway.units.Utc;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,37 +35,18 @@ class WalletSnapshots implements SchedulingConfigurer {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final ModelsLabClient modelsLab;
-    private final Reconciliation reconciliation;
     private final ReconciliationProperties properties;
     private final Clock clock;
-    private final Counter gaps;
-    private final AtomicReference<Double> balance = new AtomicReference<>(Double.NaN);
-    private final AtomicReference<Double> drift = new AtomicReference<>(Double.NaN);
+    private final ReconciliationMetrics metrics;
 
     WalletSnapshots(JdbcClient jdbc, TransactionTemplate transactions, ModelsLabClient modelsLab,
-            Reconciliation reconciliation, ReconciliationProperties properties, Clock clock, MeterRegistry meters) {
+            ReconciliationProperties properties, Clock clock, ReconciliationMetrics metrics) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.modelsLab = modelsLab;
-        this.reconciliation = reconciliation;
         this.properties = properties;
         this.clock = clock;
-        this.gaps = Counter.builder("gateway.reconciliation.gaps")
-            .description("Balance snapshots that got no usable answer from ModelsLab's wallet")
-            .register(meters);
-        Gauge.builder("gateway.modelslab.balance.usd", balance, AtomicReference::get)
-            .description("ModelsLab's account balance at the newest snapshot; every tenant stops at zero")
-            .register(meters);
-        Gauge.builder("gateway.reconciliation.drift.usd", drift, AtomicReference::get)
-            .description("ModelsLab's spending minus the expected one, in the newest interval between snapshots")
-            .register(meters);
-        // Published so that the alert rules read the thresholds from the one place they are configured.
-        Gauge.builder("gateway.modelslab.low.balance.threshold.usd", properties, p -> p.lowBalanceUsd().doubleValue())
-            .description("gateway.reconciliation.low-balance-usd")
-            .register(meters);
-        Gauge.builder("gateway.reconciliation.drift.threshold.usd", properties, p -> p.driftAlertUsd().doubleValue())
-            .description("gateway.reconciliation.drift-alert-usd")
-            .register(meters);
+        this.metrics = metrics;
     }
 
     @Override
@@ -87,7 +64,7 @@ class WalletSnapshots implements SchedulingConfigurer {
             log.warn("Balance snapshot failed: {}", ex.getMessage());
         }
         try {
-            refreshMeters();
+            metrics.refresh();
         }
         catch (RuntimeException ex) {
             log.warn("Reconciliation gauges not refreshed: {}", ex.getMessage());
@@ -100,7 +77,7 @@ class WalletSnapshots implements SchedulingConfigurer {
      */
     Optional<Snapshot> snapshot() {
         Optional<Snapshot> taken = take(false);
-        refreshMeters();
+        metrics.refresh();
         return taken;
     }
 
@@ -132,7 +109,7 @@ class WalletSnapshots implements SchedulingConfigurer {
                 .param("inFlight", inFlight)
                 .update();
             if (snapshot.failure() != null) {
-                gaps.increment();
+                metrics.gap();
                 log.warn("ModelsLab's balance is unknown at {}, recorded as a gap: {}", takenAt, snapshot.failure());
             }
             return Optional.of(snapshot);
@@ -143,11 +120,6 @@ class WalletSnapshots implements SchedulingConfigurer {
     private boolean due() {
         OffsetDateTime last = jdbc.sql(ReconciliationStatements.LAST_TAKEN).query(OffsetDateTime.class).single();
         return last == null || !last.toInstant().isAfter(clock.instant().minus(properties.interval().dividedBy(2)));
-    }
-
-    private void refreshMeters() {
-        balance.set(reconciliation.latestBalance().map(BigDecimal::doubleValue).orElse(Double.NaN));
-        drift.set(reconciliation.latestDrift().map(BigDecimal::doubleValue).orElse(Double.NaN));
     }
 
     /**
