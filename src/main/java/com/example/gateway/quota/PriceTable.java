@@ -59,14 +59,7 @@ class PriceTable {
 
     /** @throws org.springframework.dao.DuplicateKeyException when the model already has a price from that instant */
     PriceView add(Price price, Instant now) {
-        Long id = jdbc.sql(INSERT + " RETURNING id")
-            .param("model", price.model())
-            .param("usdPerImage", price.usdPerImage(), Types.NUMERIC)
-            .param("usdPerCall", price.usdPerCall(), Types.NUMERIC)
-            .param("modelsLabUsdPerImage", price.modelsLabUsdPerImage(), Types.NUMERIC)
-            .param("modelsLabUsdPerCall", price.modelsLabUsdPerCall(), Types.NUMERIC)
-            .param("effectiveFrom", Utc.of(price.effectiveFrom()))
-            .param("now", Utc.of(now))
+        Long id = insert(INSERT + " RETURNING id", price, now)
             .query(Long.class)
             .single();
         return timeline(price.effectiveFrom(), true).stream()
@@ -106,16 +99,20 @@ class PriceTable {
             return;
         }
         for (Price price : configured) {
-            jdbc.sql(INSERT + " ON CONFLICT (model_id, effective_from) DO NOTHING")
-                .param("model", price.model())
-                .param("usdPerImage", price.usdPerImage(), Types.NUMERIC)
-                .param("usdPerCall", price.usdPerCall(), Types.NUMERIC)
-                .param("modelsLabUsdPerImage", price.modelsLabUsdPerImage(), Types.NUMERIC)
-                .param("modelsLabUsdPerCall", price.modelsLabUsdPerCall(), Types.NUMERIC)
-                .param("effectiveFrom", Utc.of(price.effectiveFrom()))
-                .param("now", Utc.of(now))
-                .update();
+            insert(INSERT + " ON CONFLICT (model_id, effective_from) DO NOTHING", price, now).update();
         }
+    }
+
+    /** The insert of one price, with its values bound; {@code statement} is {@link #INSERT} and its ending. */
+    private JdbcClient.StatementSpec insert(String statement, Price price, Instant now) {
+        return jdbc.sql(statement)
+            .param("model", price.model())
+            .param("usdPerImage", price.usdPerImage(), Types.NUMERIC)
+            .param("usdPerCall", price.usdPerCall(), Types.NUMERIC)
+            .param("modelsLabUsdPerImage", price.modelsLabUsdPerImage(), Types.NUMERIC)
+            .param("modelsLabUsdPerCall", price.modelsLabUsdPerCall(), Types.NUMERIC)
+            .param("effectiveFrom", Utc.of(price.effectiveFrom()))
+            .param("now", Utc.of(now));
     }
 
     private static Price price(ResultSet rs) throws SQLException {
