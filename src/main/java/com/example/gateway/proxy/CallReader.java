@@ -46,7 +46,7 @@ class CallReader {
                     .getBytes(StandardCharsets.UTF_8));
         AdmissionRequest admission = new AdmissionRequest(call.requestId(), image.modelId(), call.endpoint().path(),
                 image.samples(), idempotencyKey, JsonBodies.sha256(image.prompt().getBytes(StandardCharsets.UTF_8)));
-        return new Generation(call, image, body, new Credential.KeyHash(keyHash), idempotencyKey, requestHash,
+        return new Generation(call, image, body, new Credential.KeyHash(keyHash), requestHash,
                 admission);
     }
 

@@ -13,8 +13,13 @@ import tools.jackson.databind.node.ObjectNode;
  * @param requestHash what identifies the request for its Idempotency-Key (endpoint and body), or {@code null} without
  * one
  */
-record Generation(ImageCall call, ImageRequest image, ObjectNode body, Credential credential, String idempotencyKey,
+record Generation(ImageCall call, ImageRequest image, ObjectNode body, Credential credential,
         byte[] requestHash, AdmissionRequest admission) {
+
+    /** The call's {@code Idempotency-Key}, or {@code null} without one. */
+    String idempotencyKey() {
+        return admission.idempotencyKey();
+    }
 
     /** The hash of the key the call came with, before it is authenticated. */
     byte[] keyHash() {
@@ -26,7 +31,7 @@ record Generation(ImageCall call, ImageRequest image, ObjectNode body, Credentia
 
     /** The same call, for a caller already authenticated by its key. */
     Generation authenticatedAs(UUID keyId) {
-        return new Generation(call, image, body, new Credential.AuthenticatedKey(keyId), idempotencyKey, requestHash,
+        return new Generation(call, image, body, new Credential.AuthenticatedKey(keyId), requestHash,
                 admission);
     }
 }
