@@ -180,6 +180,11 @@ class LedgerWriter {
             .param("expectedModelsLab", settlement.outcome().charged() ? admission.expectedModelsLabUsd()
                     : BigDecimal.ZERO, Types.NUMERIC)
             .param("month", quotas.currentMonth())
+            .param("costCentre", admission.costCentreId(), Types.VARCHAR)
+            .param("project", admission.attribution().project(), Types.VARCHAR)
+            .param("tagKeys", admission.attribution().tagKeys())
+            .param("tagValues", admission.attribution().tagValues())
+            .param("trackId", admission.attribution().trackId(), Types.VARCHAR)
             .query((rs, n) -> Balance.of(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining")))
             .optional()
             // No row: the call was already recorded (a retry after a lost commit acknowledgement), so nothing was

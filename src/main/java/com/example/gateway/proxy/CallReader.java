@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 import com.example.gateway.errors.ErrorCode;
 import com.example.gateway.errors.GatewayException;
 import com.example.gateway.quota.AdmissionRequest;
+import com.example.gateway.quota.Attribution;
 import com.example.gateway.quota.Credential;
 import com.example.gateway.tenant.Caller;
 import com.example.gateway.tenant.TenantAuthenticator;
@@ -16,8 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads a call's body and credentials and refuses, before anything touches the database or ModelsLab, what cannot be
- * valid: a body that is not a JSON object, a field ModelsLab would refuse, a malformed Idempotency-Key, a key that
- * cannot be a tenant key.
+ * valid: a body that is not a JSON object, a field ModelsLab would refuse, a malformed Idempotency-Key or attribution
+ * header, a key that cannot be a tenant key.
  */
 @Component
 class CallReader {
@@ -44,8 +45,10 @@ class CallReader {
         byte[] requestHash = idempotencyKey == null ? null
                 : JsonBodies.sha256((call.endpoint().path() + "\n" + new String(json.write(body), StandardCharsets.UTF_8))
                     .getBytes(StandardCharsets.UTF_8));
+        Attribution attribution = AttributionHeaders.read(call.project(), call.tags(), body);
         AdmissionRequest admission = new AdmissionRequest(call.requestId(), image.modelId(), call.endpoint().path(),
-                image.samples(), idempotencyKey, JsonBodies.sha256(image.prompt().getBytes(StandardCharsets.UTF_8)));
+                image.samples(), idempotencyKey, JsonBodies.sha256(image.prompt().getBytes(StandardCharsets.UTF_8)),
+                attribution);
         return new Generation(call, image, body, new Credential.KeyHash(keyHash), requestHash,
                 admission);
     }

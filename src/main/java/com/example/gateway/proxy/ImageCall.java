@@ -9,7 +9,8 @@ import java.util.UUID;
  * @param bearerKey the {@code Authorization: Bearer} token, or {@code null}
  * @param idempotencyKey the {@code Idempotency-Key} header as sent, or {@code null}
  * @param publicBase where clients reach the gateway, for the {@code fetch_result} links in answers
+ * @param project the {@code X-Gateway-Project} header as sent, or {@code null}; {@code tags} likewise
  */
 record ImageCall(Endpoint endpoint, byte[] body, String bearerKey, String idempotencyKey, UUID requestId,
-        URI publicBase) {
+        URI publicBase, String project, String tags) {
 }

@@ -2,6 +2,8 @@ package com.example.gateway.proxy;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Collections;
+import java.util.Enumeration;
 
 import com.example.gateway.web.BearerTokens;
 import com.example.gateway.web.RequestIds;
@@ -57,6 +59,10 @@ class ImageController {
 
     @PostMapping("/text2img")
     @Operation(summary = "Generate images from a prompt (ModelsLab text2img)")
+    @Parameter(in = ParameterIn.HEADER, name = AttributionHeaders.PROJECT,
+            description = AttributionHeaders.PROJECT_DESCRIPTION, schema = @Schema(type = "string", maxLength = 64))
+    @Parameter(in = ParameterIn.HEADER, name = AttributionHeaders.TAGS, description = AttributionHeaders.TAGS_DESCRIPTION,
+            schema = @Schema(type = "string"))
     @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = "Optional: a retry with the same key "
             + "and body gets the first answer again, free of charge", schema = @Schema(type = "string", maxLength = 255))
     @RequestBody(required = true, description = "ModelsLab's text2img body; other ModelsLab fields pass through.",
@@ -79,6 +85,10 @@ class ImageController {
 
     @PostMapping("/img2img")
     @Operation(summary = "Generate images from an image and a prompt (ModelsLab img2img)")
+    @Parameter(in = ParameterIn.HEADER, name = AttributionHeaders.PROJECT,
+            description = AttributionHeaders.PROJECT_DESCRIPTION, schema = @Schema(type = "string", maxLength = 64))
+    @Parameter(in = ParameterIn.HEADER, name = AttributionHeaders.TAGS, description = AttributionHeaders.TAGS_DESCRIPTION,
+            schema = @Schema(type = "string"))
     @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = "Optional: a retry with the same key "
             + "and body gets the first answer again, free of charge", schema = @Schema(type = "string", maxLength = 255))
     @RequestBody(required = true, description = "As text2img, plus init_image and strength.",
@@ -92,6 +102,10 @@ class ImageController {
 
     @PostMapping("/inpaint")
     @Operation(summary = "Repaint the masked part of an image (ModelsLab inpaint)")
+    @Parameter(in = ParameterIn.HEADER, name = AttributionHeaders.PROJECT,
+            description = AttributionHeaders.PROJECT_DESCRIPTION, schema = @Schema(type = "string", maxLength = 64))
+    @Parameter(in = ParameterIn.HEADER, name = AttributionHeaders.TAGS, description = AttributionHeaders.TAGS_DESCRIPTION,
+            schema = @Schema(type = "string"))
     @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = "Optional: a retry with the same key "
             + "and body gets the first answer again, free of charge", schema = @Schema(type = "string", maxLength = 255))
     @RequestBody(required = true, description = "As text2img, plus init_image and mask_image.",
@@ -136,7 +150,18 @@ class ImageController {
     private ImageCall call(Endpoint endpoint, HttpServletRequest request) throws IOException {
         byte[] body = json.read(request.getContentLengthLong(), request.getInputStream());
         return new ImageCall(endpoint, body, BearerTokens.from(request.getHeader(HttpHeaders.AUTHORIZATION)),
-                request.getHeader(IDEMPOTENCY_KEY), RequestIds.of(request), publicBase(request));
+                request.getHeader(IDEMPOTENCY_KEY), RequestIds.of(request), publicBase(request),
+                joined(request, AttributionHeaders.PROJECT), joined(request, AttributionHeaders.TAGS));
+    }
+
+    /** A header's values, joined by commas as HTTP allows for a list; {@code null} when absent. */
+    private static String joined(HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return null;
+        }
+        String first = values.nextElement();
+        return values.hasMoreElements() ? first + "," + String.join(",", Collections.list(values)) : first;
     }
 
     private URI publicBase(HttpServletRequest request) {

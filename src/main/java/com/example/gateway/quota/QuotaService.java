@@ -64,8 +64,8 @@ public class QuotaService {
      * row lock is not held through a disk sync. The settlement, which carries the money, is durable; should PostgreSQL
      * crash and lose a reservation, the settlement still writes the ledger row (see the ledger package).
      * @throws GatewayException {@code invalid_key} or {@code tenant_suspended}, or an {@link AdmissionRefused}
-     * ({@code budget_exhausted}, {@code daily_limit}, {@code rate_limited}, {@code too_many_concurrent},
-     * {@code upstream_rate_limited})
+     * ({@code budget_exhausted} of the tenant, its cost centre or the key, {@code daily_limit}, {@code rate_limited} of
+     * the tenant or the key, {@code too_many_concurrent}, {@code upstream_rate_limited})
      */
     public Reservation reserve(Credential credential, AdmissionRequest request) {
         Instant now = clock.instant();
@@ -82,9 +82,11 @@ public class QuotaService {
         }
         if (!verdict.admitted()) {
             Refusal refusal = verdict.refusal() != null ? verdict.refusal() : Refusal.TOO_MANY_CONCURRENT;
-            throw refusal.toException(verdict.tenantId(), now, verdict.day(), verdict.minute());
+            throw refusal.toException(verdict.tenantId(), verdict.costCentreId(), now, verdict.day(),
+                    verdict.minute());
         }
-        return new Reservation(request.by(verdict.tenantId(), verdict.keyId(), quote), now, verdict.month());
+        return new Reservation(request.by(verdict.tenantId(), verdict.keyId(), verdict.costCentreId(), quote), now,
+                verdict.month());
     }
 
     /** The admission statement (with the account-wide slot when that cap is on); runs on an admission thread. */
@@ -132,9 +134,13 @@ public class QuotaService {
             // 42.7.13 then spends one more round trip on every execution of it (AdmissionRoundTripsTest).
             .param("idempotencyKey", request.idempotencyKey(), Types.VARCHAR)
             .param("promptSha256", request.promptSha256())
+            .param("project", request.attribution().project(), Types.VARCHAR)
+            .param("tagKeys", request.attribution().tagKeys())
+            .param("tagValues", request.attribution().tagValues())
+            .param("trackId", request.attribution().trackId(), Types.VARCHAR)
             .param("now", Utc.of(now))
             .query((rs, n) -> new Verdict(rs.getObject("key_id", UUID.class), rs.getString("tenant_id"),
-                    Refusal.of(rs.getString("refusal")), rs.getObject("month", LocalDate.class),
+                    rs.getString("cost_centre_id"), Refusal.of(rs.getString("refusal")), rs.getObject("month", LocalDate.class),
                     rs.getObject("day", LocalDate.class), rs.getObject("minute", OffsetDateTime.class),
                     rs.getBoolean("admitted")))
             .optional();
@@ -186,7 +192,7 @@ public class QuotaService {
         return Windows.at(clock.instant()).month();
     }
 
-    private record Verdict(UUID keyId, String tenantId, Refusal refusal, LocalDate month, LocalDate day,
+    private record Verdict(UUID keyId, String tenantId, String costCentreId, Refusal refusal, LocalDate month, LocalDate day,
             OffsetDateTime minute, boolean admitted) {
 
         /** Lost a race: the row the statement read would have admitted the call, the row it locked did not. */

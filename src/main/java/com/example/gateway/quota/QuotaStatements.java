@@ -7,10 +7,11 @@ package com.example.gateway.quota;
 public final class QuotaStatements {
 
     /**
-     * Whether a call may be admitted on quota row {@code q} of tenant {@code t}, or why not: null when every limit lets
-     * it in, else the first limit that refuses it. Written once, and used twice by {@link #RESERVE}: as the condition
-     * of its update, which PostgreSQL evaluates again on the newest row once it holds the row's lock, and to say why a
-     * refused call was refused.
+     * Whether a call may be admitted, or why not: null when every limit lets it in, else the first limit that refuses
+     * it. It reads the tenant {@code t} and its quota row {@code q}, the key {@code k} and its row {@code kq}, and the
+     * tenant's cost centre {@code cc} and its row {@code cq} (null without one: its limit then does not apply). Written
+     * once, and used twice by {@link #RESERVE}: as the condition of its update of the tenant's row, which PostgreSQL
+     * evaluates again on the newest row once it holds the row's lock, and to say why a refused call was refused.
      * <p>
      * Windows only move forward: a call that names an older month, day or minute than the row's (a replica whose clock
      * is behind, a call that waited across a boundary) counts in the row's window, so a counter or a month's spending
@@ -22,27 +23,52 @@ public final class QuotaStatements {
                 WHEN t.monthly_budget_usd IS NOT NULL
                      AND CASE WHEN q.month >= :month THEN q.month_spent_usd ELSE 0 END + q.reserved_usd + :price
                          > t.monthly_budget_usd THEN 'budget_exhausted'
+                WHEN cc.monthly_budget_usd IS NOT NULL
+                     AND CASE WHEN cq.month >= :month THEN cq.month_spent_usd ELSE 0 END + cq.reserved_usd + :price
+                         > cc.monthly_budget_usd THEN 'cost_centre_budget_exhausted'
+                WHEN k.monthly_budget_usd IS NOT NULL
+                     AND CASE WHEN kq.month >= :month THEN kq.month_spent_usd ELSE 0 END + kq.reserved_usd + :price
+                         > k.monthly_budget_usd THEN 'key_budget_exhausted'
                 WHEN t.daily_request_limit IS NOT NULL
                      AND CASE WHEN q.day >= :day THEN q.day_calls ELSE 0 END >= t.daily_request_limit THEN 'daily_limit'
                 WHEN t.requests_per_minute IS NOT NULL
                      AND CASE WHEN q.minute >= :minute THEN q.minute_calls ELSE 0 END >= t.requests_per_minute
                      THEN 'rate_limited'
+                WHEN k.requests_per_minute IS NOT NULL
+                     AND CASE WHEN kq.minute >= :minute THEN kq.minute_calls ELSE 0 END >= k.requests_per_minute
+                     THEN 'key_rate_limited'
                 WHEN t.max_concurrent IS NOT NULL AND q.in_flight >= t.max_concurrent THEN 'too_many_concurrent'
             END""";
 
     /**
      * Admits a call: finds the key, and updates its tenant's quota row only if {@link #REFUSAL} lets the call in,
-     * counting it and reserving its exact price, in one statement. PostgreSQL's row lock serialises concurrent
-     * admissions of one tenant whichever replica sends them, and re-checks the condition on the newest row, so together
-     * they can never overshoot. Answers one row for a valid key, with the reason the call was refused ({@code refusal},
-     * null when admitted); none for an unknown or revoked key. The reason is read from the row as the statement found
-     * it: when another call took the last place meanwhile, the call is neither admitted nor refused (both columns say
-     * so), and {@link QuotaService} runs the statement again on the newer row. {@code %1$s} is the key criterion, see
+     * counting it and reserving its exact price there, on the key's row and on the cost centre's row, in one statement.
+     * <p>
+     * Rows are locked in one order, by every statement that locks more than one: keys, then cost centres, then
+     * tenants (then the account's upstream slot), so two statements never wait for each other in a circle. Here the
+     * key's row and the cost centre's are locked first ({@code key_row}, {@code cost_centre_row}: a lock reads their
+     * newest version, and each waits for the one before through its one-time filter), then the tenant's row by the
+     * update, whose condition PostgreSQL evaluates again on the newest tenant row with the locked key and cost centre
+     * rows. So concurrent admissions from any number of replicas can never overshoot any of the three levels.
+     * <p>
+     * Answers one row for a valid key, with the reason the call was refused ({@code refusal}, null when admitted);
+     * none for an unknown or revoked key. The reason is read from the tenant row as the statement found it: when
+     * another call took the last place meanwhile, the call is neither admitted nor refused (both columns say so), and
+     * {@link QuotaService} runs the statement again on the newer row. {@code %1$s} is the key criterion, see
      * {@link #reserve(Credential)}.
      */
     private static final String RESERVE = """
             WITH caller AS (
-                SELECT k.id AS key_id, k.tenant_id FROM api_key k WHERE k.%1$s AND k.revoked_at IS NULL
+                SELECT k.id AS key_id, k.tenant_id, t.cost_centre_id
+                FROM api_key k JOIN tenant t ON t.id = k.tenant_id
+                WHERE k.%1$s AND k.revoked_at IS NULL
+            ), key_row AS (
+                SELECT kq.* FROM key_quota_state kq WHERE kq.key_id = (SELECT key_id FROM caller)
+                FOR NO KEY UPDATE
+            ), cost_centre_row AS (
+                SELECT cq.* FROM cost_centre_quota_state cq
+                WHERE cq.cost_centre_id = (SELECT cost_centre_id FROM caller) AND (SELECT count(*) FROM key_row) >= 0
+                FOR NO KEY UPDATE
             ), admitted AS (
                 UPDATE quota_state q SET
                     month_spent_usd = CASE WHEN q.month >= :month THEN q.month_spent_usd ELSE 0 END,
@@ -53,24 +79,46 @@ public final class QuotaStatements {
                     day = greatest(q.day, :day),
                     minute_calls = CASE WHEN q.minute >= :minute THEN q.minute_calls ELSE 0 END + 1,
                     minute = greatest(q.minute, :minute)
-                FROM caller c JOIN tenant t ON t.id = c.tenant_id
+                FROM caller c JOIN tenant t ON t.id = c.tenant_id JOIN api_key k ON k.id = c.key_id
+                     LEFT JOIN key_row kq ON true
+                     LEFT JOIN cost_centre_row cq ON true LEFT JOIN cost_centre cc ON cc.id = cq.cost_centre_id
                 WHERE q.tenant_id = c.tenant_id AND (%2$s) IS NULL
+                  AND (SELECT count(*) FROM cost_centre_row) >= 0
                 RETURNING q.tenant_id, q.month
+            ), key_admitted AS (
+                UPDATE key_quota_state kq SET
+                    month_spent_usd = CASE WHEN kq.month >= :month THEN kq.month_spent_usd ELSE 0 END,
+                    month = greatest(kq.month, :month),
+                    reserved_usd = kq.reserved_usd + :price,
+                    minute_calls = CASE WHEN kq.minute >= :minute THEN kq.minute_calls ELSE 0 END + 1,
+                    minute = greatest(kq.minute, :minute)
+                FROM key_row r WHERE kq.key_id = r.key_id AND EXISTS (SELECT 1 FROM admitted)
+            ), cost_centre_admitted AS (
+                UPDATE cost_centre_quota_state cq SET
+                    month_spent_usd = CASE WHEN cq.month >= :month THEN cq.month_spent_usd ELSE 0 END,
+                    month = greatest(cq.month, :month),
+                    reserved_usd = cq.reserved_usd + :price
+                FROM cost_centre_row r WHERE cq.cost_centre_id = r.cost_centre_id AND EXISTS (SELECT 1 FROM admitted)
             ), reserved AS (
                 INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
                                          idempotency_key, prompt_sha256, created_at, holds_upstream_slot, price_id,
-                                         unit_price_usd, expected_modelslab_usd)
+                                         unit_price_usd, expected_modelslab_usd, cost_centre_id, project, tags,
+                                         track_id)
                 SELECT :requestId, a.tenant_id, c.key_id, :model, :endpoint, :images, :price, a.month, :idempotencyKey,
-                       :promptSha256, :now, :holdsSlot, :priceId, :unitPrice, :expectedModelsLab
+                       :promptSha256, :now, :holdsSlot, :priceId, :unitPrice, :expectedModelsLab, c.cost_centre_id,
+                       :project, nullif(jsonb_object(CAST(:tagKeys AS text[]), CAST(:tagValues AS text[])), '{}'), :trackId
                 FROM admitted a CROSS JOIN caller c
                 RETURNING request_id
             )
-            SELECT c.key_id, c.tenant_id,
+            SELECT c.key_id, c.tenant_id, c.cost_centre_id,
                    CASE WHEN EXISTS (SELECT 1 FROM reserved) THEN NULL ELSE %2$s END AS refusal,
                    coalesce((SELECT a.month FROM admitted a), greatest(q.month, :month)) AS month,
-                   greatest(q.day, :day) AS day, greatest(q.minute, :minute) AS minute,
+                   greatest(q.day, :day) AS day, greatest(q.minute, :minute, kq.minute) AS minute,
                    EXISTS (SELECT 1 FROM reserved) AS admitted
-            FROM caller c JOIN tenant t ON t.id = c.tenant_id JOIN quota_state q ON q.tenant_id = c.tenant_id
+            FROM caller c JOIN tenant t ON t.id = c.tenant_id JOIN api_key k ON k.id = c.key_id
+                 JOIN quota_state q ON q.tenant_id = c.tenant_id
+                 LEFT JOIN key_row kq ON true
+                 LEFT JOIN cost_centre_row cq ON true LEFT JOIN cost_centre cc ON cc.id = cq.cost_centre_id
             -- Commit without waiting for the WAL flush (see QuotaService.reserve); transaction-local, so it ends with
             -- this statement.
             CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
@@ -86,21 +134,50 @@ public final class QuotaStatements {
 
     /**
      * The second settlement step for recorded calls of any number of tenants, in one statement: releases their
-     * reservations and charges their recorded costs, once (a reservation is deleted as it is applied). The quota rows
-     * are locked in tenant order, as every other statement that locks several does, so two writers never deadlock. A
-     * cost whose month is older than its row's belongs to a month that is over: its ledger row carries it, the current
-     * month's budget does not. Records the budget alerts the new spending crosses. One row per tenant applied.
+     * reservations and charges their recorded costs to their keys', cost centres' and tenants' rows, once (a
+     * reservation is deleted as it is applied). Rows are locked in the order of {@link #RESERVE} (keys, cost centres,
+     * tenants, each level sorted by id; each level waits for the one before through its one-time filter), so two
+     * writers never deadlock. A cost whose month is older than its row's belongs to a month that is over: its ledger
+     * row carries it, the current month's budget does not. Records the budget alerts the new spending crosses. One row
+     * per tenant applied.
      */
     public static final String APPLY = """
             WITH applied AS (
                 DELETE FROM reservation r USING call_ledger l
                 WHERE r.request_id = ANY(:requestIds) AND l.request_id = r.request_id
-                RETURNING r.tenant_id, r.amount_usd, r.month, r.holds_upstream_slot, l.cost_usd
+                RETURNING r.tenant_id, r.key_id, r.cost_centre_id, r.amount_usd, r.month, r.holds_upstream_slot,
+                          l.cost_usd
+            ), locked_keys AS (
+                SELECT kq.key_id FROM key_quota_state kq WHERE kq.key_id IN (SELECT key_id FROM applied)
+                ORDER BY kq.key_id
+                FOR NO KEY UPDATE
+            ), locked_cost_centres AS (
+                SELECT cq.cost_centre_id FROM cost_centre_quota_state cq
+                WHERE cq.cost_centre_id IN (SELECT cost_centre_id FROM applied)
+                  AND (SELECT count(*) FROM locked_keys) >= 0
+                ORDER BY cq.cost_centre_id
+                FOR NO KEY UPDATE
             ), locked AS (
                 SELECT q.tenant_id FROM quota_state q
-                WHERE q.tenant_id IN (SELECT tenant_id FROM applied)
+                WHERE q.tenant_id IN (SELECT tenant_id FROM applied) AND (SELECT count(*) FROM locked_cost_centres) >= 0
                 ORDER BY q.tenant_id
                 FOR NO KEY UPDATE
+            ), key_state AS (
+                UPDATE key_quota_state kq SET
+                    reserved_usd = kq.reserved_usd - (SELECT sum(a.amount_usd) FROM applied a WHERE a.key_id = kq.key_id),
+                    month_spent_usd = kq.month_spent_usd + (SELECT coalesce(sum(a.cost_usd), 0) FROM applied a
+                                                            WHERE a.key_id = kq.key_id AND a.month = kq.month)
+                FROM locked_keys k
+                WHERE kq.key_id = k.key_id
+            ), cost_centre_state AS (
+                UPDATE cost_centre_quota_state cq SET
+                    reserved_usd = cq.reserved_usd
+                        - (SELECT sum(a.amount_usd) FROM applied a WHERE a.cost_centre_id = cq.cost_centre_id),
+                    month_spent_usd = cq.month_spent_usd + (SELECT coalesce(sum(a.cost_usd), 0) FROM applied a
+                                                            WHERE a.cost_centre_id = cq.cost_centre_id
+                                                              AND a.month = cq.month)
+                FROM locked_cost_centres k
+                WHERE cq.cost_centre_id = k.cost_centre_id
             ), state AS (
                 UPDATE quota_state q SET
                     reserved_usd = q.reserved_usd
@@ -114,6 +191,7 @@ public final class QuotaStatements {
             ), slot AS (
                 UPDATE upstream_slot u SET in_flight = u.in_flight - (SELECT count(*) FROM applied WHERE holds_upstream_slot)
                 WHERE u.id = 1 AND EXISTS (SELECT 1 FROM applied WHERE holds_upstream_slot)
+                  AND (SELECT count(*) FROM locked) >= 0
             ), alerts AS (
                 -- Spending that crosses one of the tenant's thresholds records that alert, once per threshold and
                 -- month; the alert package delivers it after this commits.

@@ -15,7 +15,8 @@ import com.example.gateway.errors.GatewayException;
  */
 enum Refusal {
 
-    TENANT_SUSPENDED, BUDGET_EXHAUSTED, DAILY_LIMIT, RATE_LIMITED, TOO_MANY_CONCURRENT;
+    TENANT_SUSPENDED, BUDGET_EXHAUSTED, COST_CENTRE_BUDGET_EXHAUSTED, KEY_BUDGET_EXHAUSTED, DAILY_LIMIT, RATE_LIMITED,
+    KEY_RATE_LIMITED, TOO_MANY_CONCURRENT;
 
     static Refusal of(String column) {
         return column == null ? null : valueOf(column.toUpperCase(java.util.Locale.ROOT));
@@ -25,17 +26,24 @@ enum Refusal {
      * @param day the day window the call was counted in, and {@code minute} the minute window (both the row's, which
      * never move back)
      */
-    GatewayException toException(String tenantId, Instant now, LocalDate day, OffsetDateTime minute) {
+    GatewayException toException(String tenantId, String costCentreId, Instant now, LocalDate day,
+            OffsetDateTime minute) {
         return switch (this) {
             case TENANT_SUSPENDED -> new GatewayException(ErrorCode.TENANT_SUSPENDED);
             case BUDGET_EXHAUSTED -> new AdmissionRefused(tenantId, ErrorCode.BUDGET_EXHAUSTED,
                     "The monthly budget of this tenant cannot cover this call.", null);
+            case COST_CENTRE_BUDGET_EXHAUSTED -> new AdmissionRefused(tenantId, ErrorCode.BUDGET_EXHAUSTED,
+                    "The monthly budget of cost centre '" + costCentreId + "' cannot cover this call.", null);
+            case KEY_BUDGET_EXHAUSTED -> new AdmissionRefused(tenantId, ErrorCode.BUDGET_EXHAUSTED,
+                    "The monthly budget of this key cannot cover this call.", null);
             case DAILY_LIMIT -> new AdmissionRefused(tenantId, ErrorCode.DAILY_LIMIT,
                     "The daily request limit of this tenant is reached.",
                     roundUp(Duration.between(now, day.plusDays(1).atStartOfDay(ZoneOffset.UTC))));
             case RATE_LIMITED -> new AdmissionRefused(tenantId, ErrorCode.RATE_LIMITED,
                     "Too many requests per minute for this tenant.",
                     roundUp(Duration.between(now, minute.plusMinutes(1))));
+            case KEY_RATE_LIMITED -> new AdmissionRefused(tenantId, ErrorCode.RATE_LIMITED,
+                    "Too many requests per minute for this key.", roundUp(Duration.between(now, minute.plusMinutes(1))));
             case TOO_MANY_CONCURRENT -> new AdmissionRefused(tenantId, ErrorCode.TOO_MANY_CONCURRENT,
                     "Too many calls of this tenant are in flight.", Duration.ofSeconds(1));
         };

@@ -1,5 +1,6 @@
 package com.example.gateway.tenant;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -30,6 +31,12 @@ class ApiKey {
 
     @Column(name = "revoked_at")
     private Instant revokedAt;
+
+    @Column(name = "monthly_budget_usd")
+    private BigDecimal monthlyBudgetUsd;
+
+    @Column(name = "requests_per_minute")
+    private Integer requestsPerMinute;
 
     protected ApiKey() {
     }
@@ -65,6 +72,20 @@ class ApiKey {
 
     Instant getRevokedAt() {
         return revokedAt;
+    }
+
+    BigDecimal getMonthlyBudgetUsd() {
+        return monthlyBudgetUsd;
+    }
+
+    Integer getRequestsPerMinute() {
+        return requestsPerMinute;
+    }
+
+    /** The key's own limits, {@code null} for none; checked from the next call on, on every replica. */
+    void changeLimits(BigDecimal monthlyBudgetUsd, Integer requestsPerMinute) {
+        this.monthlyBudgetUsd = monthlyBudgetUsd;
+        this.requestsPerMinute = requestsPerMinute;
     }
 
     void revoke(Instant now) {

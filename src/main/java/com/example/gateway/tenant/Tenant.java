@@ -50,6 +50,9 @@ class Tenant implements Persistable<String> {
     @Column(name = "alert_thresholds")
     private Integer[] alertThresholds;
 
+    @Column(name = "cost_centre_id")
+    private String costCentreId;
+
     @Column(name = "created_at")
     private Instant createdAt;
 
@@ -88,7 +91,8 @@ class Tenant implements Persistable<String> {
 
     /**
      * Lowering the budget below what is already spent and reserved refuses new calls at once; calls in flight still
-     * settle at their exact cost, since they were admitted and forwarded.
+     * settle at their exact cost, since they were admitted and forwarded. A new cost centre counts the calls admitted
+     * from now on; calls in flight stay with the one they were admitted under.
      */
     void changeLimits(TenantLimits limits, Instant now) {
         this.monthlyBudgetUsd = limits.monthlyBudgetUsd();
@@ -97,12 +101,13 @@ class Tenant implements Persistable<String> {
         this.maxConcurrent = limits.maxConcurrent();
         this.alertWebhookUrl = limits.alertWebhookUrl();
         this.alertThresholds = limits.alertThresholds().toArray(Integer[]::new);
+        this.costCentreId = limits.costCentre();
         this.updatedAt = now;
     }
 
     TenantLimits limits() {
         return new TenantLimits(monthlyBudgetUsd, dailyRequestLimit, requestsPerMinute, maxConcurrent, alertWebhookUrl,
-                List.of(alertThresholds));
+                List.of(alertThresholds), costCentreId);
     }
 
     @Override

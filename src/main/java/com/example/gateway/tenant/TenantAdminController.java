@@ -30,9 +30,11 @@ import org.springframework.web.bind.annotation.RestController;
 class TenantAdminController {
 
     private final TenantService tenants;
+    private final TenantKeys keys;
 
-    TenantAdminController(TenantService tenants) {
+    TenantAdminController(TenantService tenants, TenantKeys keys) {
         this.tenants = tenants;
+        this.keys = keys;
     }
 
     @PostMapping
@@ -53,7 +55,10 @@ class TenantAdminController {
                 @SchemaProperty(name = "alertWebhookUrl", schema = @Schema(types = { "string", "null" },
                         description = "Where budget alerts are POSTed, a public http(s) URL")),
                 @SchemaProperty(name = "alertThresholds", array = @ArraySchema(minItems = 1, maxItems = 10,
-                        schema = @Schema(type = "integer", minimum = "1", maximum = "1000"))) }))
+                        schema = @Schema(type = "integer", minimum = "1", maximum = "1000"))),
+                @SchemaProperty(name = "costCentre", schema = @Schema(types = { "string", "null" },
+                        description = "The id of the cost centre whose budget the tenant's calls also count "
+                                + "against")) }))
     TenantView create(@RequestBody String body) {
         return tenants.create(body);
     }
@@ -90,23 +95,45 @@ class TenantAdminController {
                 @SchemaProperty(name = "alertThresholds", array = @ArraySchema(minItems = 1, maxItems = 10,
                         arraySchema = @Schema(description = "Percentages of the monthly budget that send an alert "
                                 + "when crossed; 80 and 100 by default"),
-                        schema = @Schema(type = "integer", minimum = "1", maximum = "1000"))) }))
+                        schema = @Schema(type = "integer", minimum = "1", maximum = "1000"))),
+                @SchemaProperty(name = "costCentre", schema = @Schema(types = { "string", "null" },
+                        description = "Moves the tenant to this cost centre (null: none) from its next call on; "
+                                + "calls in flight and spending so far stay with the one they were admitted "
+                                + "under")) }))
     TenantView update(@PathVariable String id, @RequestBody String patch) {
         return tenants.update(id, patch);
     }
 
     @PostMapping("/{id}/keys")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Create a key for a tenant",
-            description = "The answer's key is the only time the key is shown; the gateway keeps only its hash.")
+    @Operation(summary = "Create a key for a tenant, optionally with its own limits",
+            description = "The answer's key is the only time the key is shown; the gateway keeps only its hash. "
+                    + "monthlyBudgetUsd and requestsPerMinute limit the key itself, checked with the tenant's (and "
+                    + "its cost centre's) limits in the same atomic admission step; a call over them gets 402 "
+                    + "budget_exhausted or 429 rate_limited, the message naming the key.")
     KeyView createKey(@PathVariable String id, @Valid @RequestBody TenantRequests.CreateKey request) {
-        return tenants.createKey(id, request);
+        return keys.create(id, request);
     }
 
     @GetMapping("/{id}/keys")
-    @Operation(summary = "List a tenant's keys, revoked ones included, without the keys themselves")
+    @Operation(summary = "List a tenant's keys with their limits and this month's spending, never the keys themselves",
+            description = "Revoked keys included. spentUsd is this UTC month's cost of the key's calls, reservedUsd "
+                    + "what its calls in flight hold, remainingUsd what its own budget leaves (null without one).")
     List<KeyView> listKeys(@PathVariable String id) {
-        return tenants.listKeys(id);
+        return keys.list(id);
+    }
+
+    @PatchMapping("/{id}/keys/{keyId}")
+    @Operation(summary = "Change a key's own limits",
+            description = "A JSON merge patch: only the fields sent change; null removes a limit. Takes effect from "
+                    + "the next call on, on every replica.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
+                @SchemaProperty(name = "monthlyBudgetUsd", schema = @Schema(types = { "string", "number", "null" },
+                        description = "USD, as a string or a number, kept exact")),
+                @SchemaProperty(name = "requestsPerMinute", schema = @Schema(types = { "integer", "null" })) }))
+    KeyView updateKey(@PathVariable String id, @PathVariable UUID keyId, @RequestBody String patch) {
+        return keys.update(id, keyId, patch);
     }
 
     @DeleteMapping("/{id}/keys/{keyId}")
@@ -114,6 +141,6 @@ class TenantAdminController {
     @Operation(summary = "Revoke a key", description = "Every replica refuses it from the next call on: keys are not "
             + "cached.")
     void revokeKey(@PathVariable String id, @PathVariable UUID keyId) {
-        tenants.revokeKey(id, keyId);
+        keys.revoke(id, keyId);
     }
 }

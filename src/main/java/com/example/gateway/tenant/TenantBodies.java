@@ -43,7 +43,8 @@ class TenantBodies {
             "requestsPerMinute", "must be a non-negative whole number or null",
             "maxConcurrent", "must be a non-negative whole number or null",
             "alertWebhookUrl", "must be an http(s) URL or null",
-            "alertThresholds", "must be 1 to 10 whole percentages between 1 and 1000, or null for 80 and 100");
+            "alertThresholds", "must be 1 to 10 whole percentages between 1 and 1000, or null for 80 and 100",
+            "costCentre", "must be the id of a cost centre or null");
 
     private final JsonMapper json;
     private final ObjectReader trees;
@@ -159,6 +160,34 @@ class TenantBodies {
             }
         }
         return changed;
+    }
+
+    /**
+     * {@code current} with {@code patch} merged in (RFC 7396: absent keeps, {@code null} removes), bound and validated
+     * as a whole, like a tenant's limits. The patch may repeat {@code id} but not change it.
+     */
+    <T extends Record> T patched(String id, T current, ObjectNode patch) {
+        Set<String> fields = Arrays.stream(current.getClass().getRecordComponents())
+            .map(component -> component.getName())
+            .collect(Collectors.toUnmodifiableSet());
+        ObjectNode merged = (ObjectNode) trees.readTree(json.writeValueAsString(current));
+        for (String field : patch.propertyNames()) {
+            if (field.equals("id")) {
+                if (!patch.get(field).isString() || !patch.get(field).asString().equals(id)) {
+                    throw invalid("The field 'id' cannot be changed.");
+                }
+            }
+            else if (!fields.contains(field)) {
+                throw invalid("Unknown field '" + field + "'.");
+            }
+            else {
+                merged.set(field, patch.get(field));
+            }
+        }
+        @SuppressWarnings("unchecked")
+        T changed = (T) bind(json.readerFor(current.getClass()).without(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES), merged);
+        return valid(changed);
     }
 
     private static <T> T bind(ObjectReader reader, JsonNode tree) {

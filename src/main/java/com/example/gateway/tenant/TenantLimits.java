@@ -9,14 +9,16 @@ import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
 /**
- * A tenant's limits and budget alert settings: the one shape that creating a tenant and changing it (a JSON merge
+ * A tenant's limits, budget alert settings and cost centre: the one shape that creating a tenant and changing it (a JSON merge
  * patch of this record) are both bound to and validated as. A {@code null} limit does not apply. The bounds are the
  * columns': money is NUMERIC(18,8), counts are INTEGER.
  *
+ * @param costCentre the cost centre whose budget the tenant's calls also count against, or {@code null}
  * @param alertThresholds percentages of the monthly budget at which an alert is sent; {@code null} means the defaults,
  * 80 and 100
  */
@@ -26,12 +28,13 @@ record TenantLimits(
         @PositiveOrZero Integer requestsPerMinute,
         @PositiveOrZero Integer maxConcurrent,
         @Size(max = 2000) String alertWebhookUrl,
-        @Size(min = 1, max = 10) List<@NotNull @Min(1) @Max(1000) Integer> alertThresholds) {
+        @Size(min = 1, max = 10) List<@NotNull @Min(1) @Max(1000) Integer> alertThresholds,
+        @Pattern(regexp = "[a-z0-9-]{1,64}", message = "must be the id of a cost centre") String costCentre) {
 
     static final List<Integer> DEFAULT_THRESHOLDS = List.of(80, 100);
 
     /** A new tenant's limits before its request sets any. */
-    static final TenantLimits NONE = new TenantLimits(null, null, null, null, null, null);
+    static final TenantLimits NONE = new TenantLimits(null, null, null, null, null, null, null);
 
     TenantLimits {
         if (alertThresholds == null) {

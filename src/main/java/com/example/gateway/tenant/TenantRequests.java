@@ -1,8 +1,13 @@
 package com.example.gateway.tenant;
 
+import java.math.BigDecimal;
+
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
 /** Admin request bodies besides the limits ({@link TenantLimits}). */
@@ -16,6 +21,13 @@ final class TenantRequests {
             @NotBlank @Size(max = 200) String name) {
     }
 
-    record CreateKey(@NotBlank @Size(max = 200) String name) {
+    /** A new key: its name, and optionally its own limits (see {@link TenantKeys.KeyLimits}). */
+    record CreateKey(@NotBlank @Size(max = 200) String name,
+            @Digits(integer = 10, fraction = 8) @DecimalMin("0") BigDecimal monthlyBudgetUsd,
+            @PositiveOrZero Integer requestsPerMinute) {
+
+        CreateKey(String name) {
+            this(name, null, null);
+        }
     }
 }

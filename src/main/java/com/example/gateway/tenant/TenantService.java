@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
+import java.util.Objects;
 
 import com.example.gateway.quota.QuotaService;
 import com.example.gateway.quota.QuotaUsage;
@@ -17,23 +17,23 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Creating tenants, changing their limits, and issuing and revoking their keys. */
+/** Creating tenants and changing their limits and cost centre; their keys are {@link TenantKeys}'. */
 @Service
 public class TenantService {
 
     private final TenantRepository tenants;
-    private final ApiKeyRepository keys;
-    private final KeyHasher hasher;
+    private final TenantKeys tenantKeys;
+    private final CostCentreService costCentres;
     private final QuotaService quotas;
     private final Clock clock;
     private final TenantBodies bodies;
 
-    TenantService(TenantRepository tenants, ApiKeyRepository keys, KeyHasher hasher, QuotaService quotas, Clock clock,
-            TenantBodies bodies) {
+    TenantService(TenantRepository tenants, TenantKeys tenantKeys, CostCentreService costCentres, QuotaService quotas,
+            Clock clock, TenantBodies bodies) {
         this.bodies = bodies;
         this.tenants = tenants;
-        this.keys = keys;
-        this.hasher = hasher;
+        this.tenantKeys = tenantKeys;
+        this.costCentres = costCentres;
         this.quotas = quotas;
         this.clock = clock;
     }
@@ -44,6 +44,7 @@ public class TenantService {
     }
 
     private TenantView create(TenantBodies.NewTenant request) {
+        costCentres.requireExists(request.limits().costCentre());
         Tenant tenant = new Tenant(request.id(), request.name(), request.limits(), clock.instant());
         try {
             tenants.saveAndFlush(tenant);
@@ -97,37 +98,14 @@ public class TenantService {
         else if (Boolean.FALSE.equals(changes.suspended())) {
             tenant.resume(now);
         }
+        if (!Objects.equals(changes.limits().costCentre(), tenant.limits().costCentre())) {
+            costCentres.requireExists(changes.limits().costCentre());
+        }
         if (!changes.limits().equals(tenant.limits())) {
             tenant.changeLimits(changes.limits(), now);
         }
         tenants.flush();
         return view(tenant, quotas.usage(id).orElse(null));
-    }
-
-    @Transactional
-    KeyView createKey(String tenantId, TenantRequests.CreateKey request) {
-        find(tenantId);
-        String key = hasher.newKey();
-        ApiKey apiKey = new ApiKey(UUID.randomUUID(), tenantId, request.name(), KeyHasher.prefixOf(key),
-                hasher.hash(key), clock.instant());
-        keys.save(apiKey);
-        return new KeyView(apiKey.getId(), apiKey.getName(), key, apiKey.getPrefix(), apiKey.getCreatedAt(), null);
-    }
-
-    @Transactional(readOnly = true)
-    List<KeyView> listKeys(String tenantId) {
-        find(tenantId);
-        return keys.findByTenantIdOrderByCreatedAt(tenantId).stream()
-            .map(k -> new KeyView(k.getId(), k.getName(), null, k.getPrefix(), k.getCreatedAt(), k.getRevokedAt()))
-            .toList();
-    }
-
-    /** Revokes the key; every replica refuses it from the next call on, since keys are not cached. */
-    @Transactional
-    void revokeKey(String tenantId, UUID keyId) {
-        ApiKey key = keys.findByIdAndTenantId(keyId, tenantId)
-            .orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND, "No such key for this tenant."));
-        key.revoke(clock.instant());
     }
 
     /** Creates a tenant with one key unless it exists; for the local demo. @return the new key, or null */
@@ -137,8 +115,8 @@ public class TenantService {
             return null;
         }
         create(new TenantBodies.NewTenant(id, name,
-                new TenantLimits(monthlyBudgetUsd, null, null, null, null, null)));
-        return createKey(id, new TenantRequests.CreateKey("demo")).key();
+                new TenantLimits(monthlyBudgetUsd, null, null, null, null, null, null)));
+        return tenantKeys.create(id, new TenantRequests.CreateKey("demo")).key();
     }
 
     private Tenant find(String id) {
@@ -162,7 +140,7 @@ public class TenantService {
         TenantLimits limits = t.limits();
         return new TenantView(t.getId(), t.getName(), limits.monthlyBudgetUsd(), limits.dailyRequestLimit(),
                 limits.requestsPerMinute(), limits.maxConcurrent(), t.isSuspended(), limits.alertWebhookUrl(),
-                limits.alertThresholds(), t.getCreatedAt(), t.getUpdatedAt(),
+                limits.alertThresholds(), limits.costCentre(), t.getCreatedAt(), t.getUpdatedAt(),
                 usage == null ? null : usage.spentUsd(), usage == null ? null : usage.reservedUsd(),
                 usage == null ? null : usage.remainingUsd(), usage == null ? null : usage.callsToday(),
                 usage == null ? null : usage.inFlight());

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.example.gateway.quota.AdmissionRequest;
+import com.example.gateway.quota.Attribution;
 import com.example.gateway.quota.Balance;
 import com.example.gateway.quota.CallOutcome;
 import com.example.gateway.quota.Credential;
@@ -272,7 +273,7 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
 
     private Reservation reserve(TestTenant tenant) {
         return quotas.reserve(new Credential.KeyHash(authenticator.keyHash(tenant.key(), null)),
-                new AdmissionRequest(UUID.randomUUID(), "octoflat", "text2img", 1, null, null));
+                new AdmissionRequest(UUID.randomUUID(), "octoflat", "text2img", 1, null, null, Attribution.NONE));
     }
 
     /** Settles every call from its own thread, all released at once so that they meet in the writer's queue. */

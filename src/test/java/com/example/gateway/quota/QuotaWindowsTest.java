@@ -166,7 +166,7 @@ class QuotaWindowsTest extends GatewayIntegrationTest {
 
     private Reservation reserve(QuotaService replica, TestTenant tenant) {
         return replica.reserve(new Credential.KeyHash(authenticator.keyHash(tenant.key(), null)),
-                new AdmissionRequest(UUID.randomUUID(), "octoflat", "text2img", 1, null, null));
+                new AdmissionRequest(UUID.randomUUID(), "octoflat", "text2img", 1, null, null, Attribution.NONE));
     }
 
     private void assertRefused(QuotaService replica, TestTenant tenant, String code) {
