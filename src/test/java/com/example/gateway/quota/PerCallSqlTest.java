@@ -56,7 +56,11 @@ class PerCallSqlTest {
             // The price's id is only recorded (no foreign key), so any id stands for the bench model's price.
             Map.entry("priceId", "1::bigint"),
             Map.entry("unitPrice", ":price::numeric"),
-            Map.entry("expectedModelsLab", ":price::numeric"));
+            Map.entry("expectedModelsLab", ":price::numeric"),
+            Map.entry("project", "NULL::varchar"),
+            Map.entry("tagKeys", "'{}'::varchar[]"),
+            Map.entry("tagValues", "'{}'::varchar[]"),
+            Map.entry("trackId", "NULL::varchar"));
 
     private static final Map<String, String> RECORD_VALUES = Map.of(
             "requestId", ":rid::uuid",

@@ -25,6 +25,7 @@ public final class TenantBuilder {
     private Integer dailyRequestLimit;
     private Integer requestsPerMinute;
     private Integer maxConcurrent;
+    private String costCentre;
 
     private TenantBuilder(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -60,6 +61,12 @@ public final class TenantBuilder {
         return this;
     }
 
+    /** The cost centre the tenant belongs to; it must exist. */
+    public TenantBuilder costCentre(String id) {
+        this.costCentre = id;
+        return this;
+    }
+
     /** Creates the tenant and one key for it. */
     public TestTenant create() {
         String id = "t" + TENANTS.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -70,6 +77,7 @@ public final class TenantBuilder {
         body.put("dailyRequestLimit", dailyRequestLimit);
         body.put("requestsPerMinute", requestsPerMinute);
         body.put("maxConcurrent", maxConcurrent);
+        body.put("costCentre", costCentre);
         Response created = admin("POST", "/admin/tenants", JSON.writeValueAsString(body));
         if (created.status() != 201) {
             throw new IllegalStateException("tenant not created: " + created.body());
