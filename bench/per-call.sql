@@ -11,7 +11,7 @@
 -- and read back (one more output column than the gateway's statement). Casts only give pgbench's untyped
 -- variables the types pgJDBC sends.
 WITH caller AS (
-    SELECT k.id AS key_id, k.tenant_id, t.cost_centre_id
+    SELECT k.id AS key_id, k.tenant_id, t.cost_centre_id, k.monthly_budget_usd, k.requests_per_minute
     FROM api_key k JOIN tenant t ON t.id = k.tenant_id
     WHERE k.key_hash = :keyhash::bytea AND k.revoked_at IS NULL
 ), key_row AS (
@@ -31,10 +31,9 @@ WITH caller AS (
         day = greatest(q.day, :day::date),
         minute_calls = CASE WHEN q.minute >= :minute::timestamptz THEN q.minute_calls ELSE 0 END + 1,
         minute = greatest(q.minute, :minute::timestamptz)
-    FROM caller c JOIN tenant t ON t.id = c.tenant_id JOIN api_key k ON k.id = c.key_id
-         LEFT JOIN key_row kq ON true
+    FROM caller k JOIN tenant t ON t.id = k.tenant_id LEFT JOIN key_row kq ON true
          LEFT JOIN cost_centre_row cq ON true LEFT JOIN cost_centre cc ON cc.id = cq.cost_centre_id
-    WHERE q.tenant_id = c.tenant_id AND (CASE
+    WHERE q.tenant_id = k.tenant_id AND (CASE
     WHEN t.suspended THEN 'tenant_suspended'
     WHEN t.monthly_budget_usd IS NOT NULL
          AND CASE WHEN q.month >= :month::date THEN q.month_spent_usd ELSE 0 END + q.reserved_usd + :price::numeric
@@ -82,7 +81,7 @@ END) IS NULL
     FROM admitted a CROSS JOIN caller c
     RETURNING request_id
 )
-SELECT c.key_id, c.tenant_id, c.cost_centre_id,
+SELECT k.key_id, k.tenant_id, k.cost_centre_id,
        CASE WHEN EXISTS (SELECT 1 FROM reserved) THEN NULL ELSE CASE
     WHEN t.suspended THEN 'tenant_suspended'
     WHEN t.monthly_budget_usd IS NOT NULL
@@ -108,8 +107,7 @@ END END AS refusal,
        greatest(q.day, :day::date) AS day, greatest(q.minute, :minute::timestamptz, kq.minute) AS minute,
        EXISTS (SELECT 1 FROM reserved) AS admitted,
        (SELECT request_id FROM reserved) AS rid
-FROM caller c JOIN tenant t ON t.id = c.tenant_id JOIN api_key k ON k.id = c.key_id
-     JOIN quota_state q ON q.tenant_id = c.tenant_id
+FROM caller k JOIN tenant t ON t.id = k.tenant_id JOIN quota_state q ON q.tenant_id = k.tenant_id
      LEFT JOIN key_row kq ON true
      LEFT JOIN cost_centre_row cq ON true LEFT JOIN cost_centre cc ON cc.id = cq.cost_centre_id
 -- Commit without waiting for the WAL flush (see QuotaService.reserve); transaction-local, so it ends with

@@ -8,9 +8,9 @@ public final class QuotaStatements {
 
     /**
      * Whether a call may be admitted, or why not: null when every limit lets it in, else the first limit that refuses
-     * it. It reads the tenant {@code t} and its quota row {@code q}, the key {@code k} and its row {@code kq}, and the
-     * tenant's cost centre {@code cc} and its row {@code cq} (null without one: its limit then does not apply). Written
-     * once, and used twice by {@link #RESERVE}: as the condition of its update of the tenant's row, which PostgreSQL
+     * it. It reads the tenant {@code t} and its quota row {@code q}, the key's limits {@code k} and its row {@code kq},
+     * and the tenant's cost centre {@code cc} and its row {@code cq} (null without one: its limit then does not apply).
+     * Written once, and used twice by {@link #RESERVE}: as the condition of its update of the tenant's row, which PostgreSQL
      * evaluates again on the newest row once it holds the row's lock, and to say why a refused call was refused.
      * <p>
      * Windows only move forward: a call that names an older month, day or minute than the row's (a replica whose clock
@@ -59,7 +59,7 @@ public final class QuotaStatements {
      */
     private static final String RESERVE = """
             WITH caller AS (
-                SELECT k.id AS key_id, k.tenant_id, t.cost_centre_id
+                SELECT k.id AS key_id, k.tenant_id, t.cost_centre_id, k.monthly_budget_usd, k.requests_per_minute
                 FROM api_key k JOIN tenant t ON t.id = k.tenant_id
                 WHERE k.%1$s AND k.revoked_at IS NULL
             ), key_row AS (
@@ -79,10 +79,9 @@ public final class QuotaStatements {
                     day = greatest(q.day, :day),
                     minute_calls = CASE WHEN q.minute >= :minute THEN q.minute_calls ELSE 0 END + 1,
                     minute = greatest(q.minute, :minute)
-                FROM caller c JOIN tenant t ON t.id = c.tenant_id JOIN api_key k ON k.id = c.key_id
-                     LEFT JOIN key_row kq ON true
+                FROM caller k JOIN tenant t ON t.id = k.tenant_id LEFT JOIN key_row kq ON true
                      LEFT JOIN cost_centre_row cq ON true LEFT JOIN cost_centre cc ON cc.id = cq.cost_centre_id
-                WHERE q.tenant_id = c.tenant_id AND (%2$s) IS NULL
+                WHERE q.tenant_id = k.tenant_id AND (%2$s) IS NULL
                   AND (SELECT count(*) FROM cost_centre_row) >= 0
                 RETURNING q.tenant_id, q.month
             ), key_admitted AS (
@@ -110,13 +109,12 @@ public final class QuotaStatements {
                 FROM admitted a CROSS JOIN caller c
                 RETURNING request_id
             )
-            SELECT c.key_id, c.tenant_id, c.cost_centre_id,
+            SELECT k.key_id, k.tenant_id, k.cost_centre_id,
                    CASE WHEN EXISTS (SELECT 1 FROM reserved) THEN NULL ELSE %2$s END AS refusal,
                    coalesce((SELECT a.month FROM admitted a), greatest(q.month, :month)) AS month,
                    greatest(q.day, :day) AS day, greatest(q.minute, :minute, kq.minute) AS minute,
                    EXISTS (SELECT 1 FROM reserved) AS admitted
-            FROM caller c JOIN tenant t ON t.id = c.tenant_id JOIN api_key k ON k.id = c.key_id
-                 JOIN quota_state q ON q.tenant_id = c.tenant_id
+            FROM caller k JOIN tenant t ON t.id = k.tenant_id JOIN quota_state q ON q.tenant_id = k.tenant_id
                  LEFT JOIN key_row kq ON true
                  LEFT JOIN cost_centre_row cq ON true LEFT JOIN cost_centre cc ON cc.id = cq.cost_centre_id
             -- Commit without waiting for the WAL flush (see QuotaService.reserve); transaction-local, so it ends with
