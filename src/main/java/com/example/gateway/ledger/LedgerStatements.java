@@ -1,5 +1,7 @@
 package com.example.gateway.ledger;
 
+import com.example.gateway.quota.QuotaStatements;
+
 /** The ledger's writes, written once. {@code bench/per-call.sql} is generated from {@link #RECORD} (PerCallSqlTest). */
 public final class LedgerStatements {
 
@@ -70,10 +72,10 @@ public final class LedgerStatements {
      * Releases reservations that no replica will settle and records their calls as {@code abandoned}, uncharged, in
      * one statement; {@code SKIP LOCKED} lets every replica sweep at once without sweeping a reservation twice. Should a
      * settlement commit the call's row while this runs, that row stands and its cost is charged here, since the
-     * reservation it would have been applied from is gone. Key, cost centre and tenant rows are locked in that order,
-     * as by admission and APPLY. Answers how many reservations were released.
+     * reservation it would have been applied from is gone. Key, cost centre and tenant rows are locked in the one order
+     * ({@link QuotaStatements#lockingLevelsOf}). Answers how many reservations were released.
      */
-    static final String SWEEP = """
+    static final String SWEEP = QuotaStatements.lockingLevelsOf("swept", """
             WITH swept AS (
                 DELETE FROM reservation WHERE request_id IN (
                     SELECT request_id FROM reservation r WHERE created_at < :cutoff
@@ -98,22 +100,7 @@ public final class LedgerStatements {
                 WHERE r.outcome <> 'abandoned'
             ), totals AS (
                 SELECT tenant_id, sum(amount_usd) AS amount, count(*) AS calls FROM swept GROUP BY tenant_id
-            ), locked_keys AS (
-                SELECT kq.key_id FROM key_quota_state kq WHERE kq.key_id IN (SELECT key_id FROM swept)
-                ORDER BY kq.key_id
-                FOR NO KEY UPDATE
-            ), locked_cost_centres AS (
-                SELECT cq.cost_centre_id FROM cost_centre_quota_state cq
-                WHERE cq.cost_centre_id IN (SELECT cost_centre_id FROM swept)
-                  AND (SELECT count(*) FROM locked_keys) >= 0
-                ORDER BY cq.cost_centre_id
-                FOR NO KEY UPDATE
-            ), locked AS (
-                SELECT q.tenant_id FROM quota_state q
-                WHERE q.tenant_id IN (SELECT tenant_id FROM totals) AND (SELECT count(*) FROM locked_cost_centres) >= 0
-                ORDER BY q.tenant_id
-                FOR NO KEY UPDATE
-            ), key_state AS (
+            ), %s, key_state AS (
                 UPDATE key_quota_state kq SET
                     reserved_usd = kq.reserved_usd - (SELECT sum(s.amount_usd) FROM swept s WHERE s.key_id = kq.key_id),
                     month_spent_usd = kq.month_spent_usd + (SELECT coalesce(sum(c.cost_usd), 0) FROM charged c
@@ -141,7 +128,7 @@ public final class LedgerStatements {
                 WHERE q.tenant_id = t.tenant_id
             )
             SELECT count(*) FROM recorded
-            """;
+            """);
 
     /** Recorded calls still holding their reservation: their replica died between the two settlement steps. */
     static final String RECORDED = """

@@ -139,28 +139,13 @@ public final class QuotaStatements {
      * row carries it, the current month's budget does not. Records the budget alerts the new spending crosses. One row
      * per tenant applied.
      */
-    public static final String APPLY = """
+    public static final String APPLY = lockingLevelsOf("applied", """
             WITH applied AS (
                 DELETE FROM reservation r USING call_ledger l
                 WHERE r.request_id = ANY(:requestIds) AND l.request_id = r.request_id
                 RETURNING r.tenant_id, r.key_id, r.cost_centre_id, r.amount_usd, r.month, r.holds_upstream_slot,
                           l.cost_usd
-            ), locked_keys AS (
-                SELECT kq.key_id FROM key_quota_state kq WHERE kq.key_id IN (SELECT key_id FROM applied)
-                ORDER BY kq.key_id
-                FOR NO KEY UPDATE
-            ), locked_cost_centres AS (
-                SELECT cq.cost_centre_id FROM cost_centre_quota_state cq
-                WHERE cq.cost_centre_id IN (SELECT cost_centre_id FROM applied)
-                  AND (SELECT count(*) FROM locked_keys) >= 0
-                ORDER BY cq.cost_centre_id
-                FOR NO KEY UPDATE
-            ), locked AS (
-                SELECT q.tenant_id FROM quota_state q
-                WHERE q.tenant_id IN (SELECT tenant_id FROM applied) AND (SELECT count(*) FROM locked_cost_centres) >= 0
-                ORDER BY q.tenant_id
-                FOR NO KEY UPDATE
-            ), key_state AS (
+            ), %s, key_state AS (
                 UPDATE key_quota_state kq SET
                     reserved_usd = kq.reserved_usd - (SELECT sum(a.amount_usd) FROM applied a WHERE a.key_id = kq.key_id),
                     month_spent_usd = kq.month_spent_usd + (SELECT coalesce(sum(a.cost_usd), 0) FROM applied a
@@ -211,7 +196,7 @@ public final class QuotaStatements {
             FROM state s JOIN tenant t ON t.id = s.tenant_id
             -- Commit without waiting for the WAL flush: the ledger rows are already durable (see ledger.GroupCommit).
             CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
-            """;
+            """);
 
     /** The tenant's consumption, in the row's windows or the caller's, whichever is newer. */
     static final String USAGE = """
@@ -223,6 +208,33 @@ public final class QuotaStatements {
             FROM tenant t JOIN quota_state q ON q.tenant_id = t.id
             WHERE t.id = :tenant
             """;
+
+    /**
+     * The one lock order of the quota rows, for statements that lock the rows of many calls ({@code %s} in
+     * {@code statement} is where the CTEs go): {@code locked_keys}, {@code locked_cost_centres} and {@code locked}
+     * (tenants), each sorted by id, each waiting for the one before through its one-time filter, over the calls of
+     * the CTE named {@code calls} (with {@code key_id}, {@code cost_centre_id} and {@code tenant_id}). Admission
+     * ({@link #RESERVE}) locks in the same order: keys, cost centres, tenants, and the account's slot after them.
+     */
+    public static String lockingLevelsOf(String calls, String statement) {
+        return statement.formatted("""
+                locked_keys AS (
+                    SELECT kq.key_id FROM key_quota_state kq WHERE kq.key_id IN (SELECT key_id FROM %1$s)
+                    ORDER BY kq.key_id
+                    FOR NO KEY UPDATE
+                ), locked_cost_centres AS (
+                    SELECT cq.cost_centre_id FROM cost_centre_quota_state cq
+                    WHERE cq.cost_centre_id IN (SELECT cost_centre_id FROM %1$s)
+                      AND (SELECT count(*) FROM locked_keys) >= 0
+                    ORDER BY cq.cost_centre_id
+                    FOR NO KEY UPDATE
+                ), locked AS (
+                    SELECT q.tenant_id FROM quota_state q
+                    WHERE q.tenant_id IN (SELECT tenant_id FROM %1$s) AND (SELECT count(*) FROM locked_cost_centres) >= 0
+                    ORDER BY q.tenant_id
+                    FOR NO KEY UPDATE
+                )""".formatted(calls));
+    }
 
     private QuotaStatements() {
     }
