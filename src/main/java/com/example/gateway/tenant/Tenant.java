@@ -50,6 +50,9 @@ class Tenant implements Persistable<String> {
     @Column(name = "alert_thresholds")
     private Integer[] alertThresholds;
 
+    @Column(name = "webhook_allowed_hosts")
+    private String[] webhookAllowedHosts;
+
     @Column(name = "created_at")
     private Instant createdAt;
 
@@ -97,12 +100,14 @@ class Tenant implements Persistable<String> {
         this.maxConcurrent = limits.maxConcurrent();
         this.alertWebhookUrl = limits.alertWebhookUrl();
         this.alertThresholds = limits.alertThresholds().toArray(Integer[]::new);
+        this.webhookAllowedHosts = limits.webhookAllowedHosts() == null ? null
+                : limits.webhookAllowedHosts().toArray(String[]::new);
         this.updatedAt = now;
     }
 
     TenantLimits limits() {
         return new TenantLimits(monthlyBudgetUsd, dailyRequestLimit, requestsPerMinute, maxConcurrent, alertWebhookUrl,
-                List.of(alertThresholds));
+                List.of(alertThresholds), webhookAllowedHosts == null ? null : List.of(webhookAllowedHosts));
     }
 
     @Override

@@ -137,7 +137,7 @@ public class TenantService {
             return null;
         }
         create(new TenantBodies.NewTenant(id, name,
-                new TenantLimits(monthlyBudgetUsd, null, null, null, null, null)));
+                new TenantLimits(monthlyBudgetUsd, null, null, null, null, null, null)));
         return createKey(id, new TenantRequests.CreateKey("demo")).key();
     }
 
@@ -162,7 +162,7 @@ public class TenantService {
         TenantLimits limits = t.limits();
         return new TenantView(t.getId(), t.getName(), limits.monthlyBudgetUsd(), limits.dailyRequestLimit(),
                 limits.requestsPerMinute(), limits.maxConcurrent(), t.isSuspended(), limits.alertWebhookUrl(),
-                limits.alertThresholds(), t.getCreatedAt(), t.getUpdatedAt(),
+                limits.alertThresholds(), limits.webhookAllowedHosts(), t.getCreatedAt(), t.getUpdatedAt(),
                 usage == null ? null : usage.spentUsd(), usage == null ? null : usage.reservedUsd(),
                 usage == null ? null : usage.remainingUsd(), usage == null ? null : usage.callsToday(),
                 usage == null ? null : usage.inFlight());
