@@ -49,6 +49,19 @@ class UpstreamAnswers {
                 answer.upstreamId(), answer.retryAfter());
     }
 
+    /**
+     * ModelsLab's callback body as the tenant gets it: like an answer, with {@code fetch_result} pointing at the
+     * gateway and the shared key blanked out.
+     */
+    byte[] relayed(ObjectNode callback, URI gatewayBase, String sharedKey) {
+        byte[] body = rewriteFetchResult(callback, json.write(callback), idOf(callback), gatewayBase);
+        byte[] redacted = redaction.redact(body, sharedKey);
+        if (redacted != body) {
+            log.error("ModelsLab echoed the shared key in a webhook; it was removed before the webhook was relayed");
+        }
+        return redacted;
+    }
+
     private ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase) {
         UpstreamResult.Answered answered = result instanceof UpstreamResult.Answered a ? a : null;
         ObjectNode body = answered == null ? null : json.parseAnswer(answered.body());
