@@ -86,11 +86,12 @@ class ModelsLabCallbackController {
         byte[] relayed = answers.relayed(body, publicBase(), modelsLab.sharedKey());
         Callbacks.Verdict verdict = callbacks.accept(relay,
                 new Callbacks.Callback(status, upstreamId, outputs, relayed, JsonBodies.sha256(raw)));
-        if (verdict == Callbacks.Verdict.USED_UP) {
-            throw unknown();
-        }
-        return Map.of("status", "success", "message", verdict == Callbacks.Verdict.ACCEPTED
-                ? "Received; it will be delivered to the tenant." : "Received already.");
+        return Map.of("status", "success", "message", switch (verdict) {
+            case ACCEPTED -> "Received; it will be delivered to the tenant.";
+            case REPEATED -> "Received already.";
+            case NOT_FINAL -> "Received; only a final status (success or failed) is relayed.";
+            case USED_UP -> throw unknown();
+        });
     }
 
     private URI publicBase() {

@@ -2,6 +2,8 @@ package com.example.gateway.webhook;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.UUID;
 
 import com.example.gateway.units.Utc;
@@ -14,7 +16,8 @@ import org.springframework.stereotype.Service;
  * ModelsLab's callbacks for relayed calls. One statement stores the delivery to the tenant and records the final
  * outcome, before ModelsLab is answered: once ModelsLab has its 2xx, the delivery survives any replica. A call's relay
  * takes one callback: the same payload again (ModelsLab delivers at least once) is acknowledged and dropped; another
- * one finds the token used up.
+ * one finds the token used up. A callback whose status is not final ({@code success} or {@code failed}) is acknowledged
+ * and neither stored nor relayed, so that it cannot use the token up before the result comes.
  */
 @Service
 public class Callbacks {
@@ -29,8 +32,8 @@ public class Callbacks {
             ), outcome AS (
                 INSERT INTO generation_final_outcome (request_id, tenant_id, outcome, source, upstream_id, outputs,
                                                       recorded_at)
-                SELECT d.request_id, :tenant, CAST(:outcome AS VARCHAR), 'webhook', :upstreamId, :outputs, :now
-                FROM delivery d WHERE CAST(:outcome AS VARCHAR) IS NOT NULL
+                SELECT d.request_id, :tenant, :outcome, 'webhook', :upstreamId, :outputs, :now
+                FROM delivery d
                 ON CONFLICT (request_id) DO NOTHING
                 RETURNING outcome
             )
@@ -62,7 +65,9 @@ public class Callbacks {
         /** A repetition of the callback already stored: nothing more happens. */
         REPEATED,
         /** The relay took another callback already: nothing happens, and ModelsLab is told the token is unknown. */
-        USED_UP
+        USED_UP,
+        /** Not a final status: acknowledged, nothing stored or relayed. */
+        NOT_FINAL
     }
 
     /**
@@ -76,6 +81,10 @@ public class Callbacks {
     }
 
     public Verdict accept(WebhookRelays.Relay relay, Callback callback) {
+        if (!FinalOutcomes.isFinal(callback.status())) {
+            meters.counter("gateway.webhook.callbacks", "result", "not_final").increment();
+            return Verdict.NOT_FINAL;
+        }
         Instant now = clock.instant();
         Stored stored = jdbc.sql(STORE)
             .param("id", UUID.randomUUID())
@@ -86,16 +95,16 @@ public class Callbacks {
             .param("sha256", callback.sha256())
             .param("now", Utc.of(now))
             .param("giveUpAt", Utc.of(now.plus(properties.giveUpAfter())))
-            .param("outcome", FinalOutcomes.isFinal(callback.status()) ? callback.status() : null)
+            .param("outcome", callback.status())
             .param("upstreamId", callback.upstreamId())
             .param("outputs", callback.outputs())
             .query((rs, n) -> new Stored(rs.getLong(1) > 0, rs.getString(2), rs.getBytes(3)))
             .single();
         Verdict verdict = stored.inserted() ? Verdict.ACCEPTED
                 // A concurrent twin committed after this statement began: its hash is not visible, it is a repeat.
-                : stored.earlier() == null || java.util.Arrays.equals(stored.earlier(), callback.sha256())
+                : stored.earlier() == null || Arrays.equals(stored.earlier(), callback.sha256())
                         ? Verdict.REPEATED : Verdict.USED_UP;
-        meters.counter("gateway.webhook.callbacks", "result", verdict.name().toLowerCase()).increment();
+        meters.counter("gateway.webhook.callbacks", "result", verdict.name().toLowerCase(Locale.ROOT)).increment();
         if (verdict == Verdict.ACCEPTED) {
             if ("failed".equals(stored.recorded())) {
                 outcomes.credit(relay.requestId());

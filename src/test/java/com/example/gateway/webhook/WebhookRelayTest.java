@@ -130,6 +130,7 @@ class WebhookRelayTest extends GatewayIntegrationTest {
         assertThat(callback(call, "{\"status\":").code()).isEqualTo("invalid_request");
         assertThat(callback(call, "[1,2]").status()).isEqualTo(400);
         assertThat(callback(call, "").status()).isEqualTo(400);
+        assertThat(callback(call, "{\"status\":\"processing\",\"id\":1}").status()).as("not final").isEqualTo(200);
 
         assertThat(jdbc.sql("SELECT count(*) FROM webhook_delivery WHERE request_id = ?").param(call.requestId())
             .query(Long.class).single()).isZero();
