@@ -1,5 +1,6 @@
 package com.example.gateway.webhook;
 
+import java.net.URI;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,12 +16,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tokenLifetime how long after the call ModelsLab's callback is still accepted
  * @param creditRetryInterval how often each replica credits failed generations whose call was not yet in the ledger
  * when their failure was recorded
+ * @param callbackBaseUrl where ModelsLab reaches the gateway's callback route, when that is not the public base URL
+ * clients use (which is often an internal address): an ingress that exposes only {@code /webhooks/modelslab/}
  */
 @ConfigurationProperties("gateway.webhooks.relay")
 record RelayProperties(@DefaultValue("2s") Duration pollInterval, @DefaultValue("10s") Duration timeout,
         @DefaultValue("5s") Duration firstRetryAfter, @DefaultValue("1h") Duration maxRetryAfter,
         @DefaultValue("24h") Duration giveUpAfter, @DefaultValue("7d") Duration tokenLifetime,
-        @DefaultValue("10s") Duration creditRetryInterval) {
+        @DefaultValue("10s") Duration creditRetryInterval, URI callbackBaseUrl) {
 
     /** The wait after the {@code attempts}-th failed attempt. */
     Duration backoff(int attempts) {

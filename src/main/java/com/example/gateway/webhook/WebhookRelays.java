@@ -53,7 +53,8 @@ public class WebhookRelays {
      * Stores the relay of a call about to be admitted.
      * @param keyId the caller's authenticated key
      * @param trackId the call's {@code track_id} as JSON text, or {@code null}
-     * @param publicBase where ModelsLab reaches the gateway
+     * @param publicBase where clients reach the gateway; where ModelsLab does too, unless
+     * {@code gateway.webhooks.relay.callback-base-url} says otherwise
      * @return the callback URL to forward as {@code webhook}
      * @throws GatewayException 400 {@code invalid_request} when the URL may not be called for this tenant
      */
@@ -73,7 +74,8 @@ public class WebhookRelays {
                 VALUES (?, ?, ?, ?, ?, ?)""")
             .params(sha256(text), requestId, tenant.id(), target.toString(), trackId, Utc.of(clock.instant()))
             .update();
-        return URI.create(publicBase.toString().replaceAll("/+$", "") + CALLBACK_PATH + text);
+        URI base = properties.callbackBaseUrl() != null ? properties.callbackBaseUrl() : publicBase;
+        return URI.create(base.toString().replaceAll("/+$", "") + CALLBACK_PATH + text);
     }
 
     /** The relay a callback token stands for, unless the token is unknown or expired. */
