@@ -45,6 +45,10 @@ final class DocumentedErrors {
             ErrorCode.UPSTREAM_RATE_LIMITED, ErrorCode.UPSTREAM_ERROR, ErrorCode.UNAVAILABLE,
             ErrorCode.UPSTREAM_TIMEOUT);
 
+    /** ModelsLab's callbacks: a body checked like a client's, and a token that may be unknown. */
+    private static final Set<ErrorCode> CALLBACK = EnumSet.of(ErrorCode.INVALID_REQUEST, ErrorCode.NOT_FOUND,
+            ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.UNAVAILABLE);
+
     private DocumentedErrors() {
     }
 
@@ -87,6 +91,9 @@ final class DocumentedErrors {
         }
         if (path.startsWith("/api/v6/images/")) {
             return GENERATION;
+        }
+        if (path.startsWith("/webhooks/")) {
+            return CALLBACK;
         }
         if (!path.startsWith("/api/") && !path.startsWith("/admin/")) {
             // Outside both groups (the local profile's simulator, in the ungrouped document): nothing to claim.

@@ -69,7 +69,12 @@ class OpenApiConfiguration {
 
     @Bean
     GroupedOpenApi clientApi() {
-        return GroupedOpenApi.builder().group("client").displayName("Client API").pathsToMatch("/api/**").build();
+        // ModelsLab's callbacks belong to the client API's readers: they are how its webhooks come back.
+        return GroupedOpenApi.builder()
+            .group("client")
+            .displayName("Client API")
+            .pathsToMatch("/api/**", "/webhooks/**")
+            .build();
     }
 
     @Bean
@@ -91,6 +96,10 @@ class OpenApiConfiguration {
                 if (scheme != null) {
                     operation.setSecurity(List.of(new SecurityRequirement().addList(scheme)));
                     usedSchemes.add(scheme);
+                }
+                else if (path.startsWith("/webhooks/")) {
+                    // ModelsLab's callbacks carry no credentials: the token in the path is the credential.
+                    operation.setSecurity(List.of());
                 }
                 operation.getResponses().addApiResponse("default", new ApiResponse()
                     .description("An error answered by the gateway: 400, 401, 402, 403, 404, 409, 413, 415, 422, "

@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 
 import com.example.gateway.errors.ErrorCode;
 import com.example.gateway.errors.GatewayException;
-import com.example.gateway.ledger.CallLedger;
 import com.example.gateway.modelslab.ModelsLabClient;
 import com.example.gateway.quota.QuotaService;
 
@@ -16,16 +15,16 @@ import org.springframework.stereotype.Service;
 class FetchProxy {
 
     private final CallReader reader;
-    private final CallLedger ledger;
+    private final QueuedGenerations generations;
     private final ModelsLabClient modelsLab;
     private final UpstreamAnswers answers;
     private final QuotaService quotas;
     private final CallTelemetry telemetry;
 
-    FetchProxy(CallReader reader, CallLedger ledger, ModelsLabClient modelsLab, UpstreamAnswers answers,
+    FetchProxy(CallReader reader, QueuedGenerations generations, ModelsLabClient modelsLab, UpstreamAnswers answers,
             QuotaService quotas, CallTelemetry telemetry) {
         this.reader = reader;
-        this.ledger = ledger;
+        this.generations = generations;
         this.modelsLab = modelsLab;
         this.answers = answers;
         this.quotas = quotas;
@@ -37,7 +36,7 @@ class FetchProxy {
         CallReader.Fetch fetch = reader.fetch(call, pathId);
         String tenant = fetch.caller().tenantId();
         telemetry.identify(tenant);
-        if (fetch.generationId() == null || !ledger.ownsGeneration(tenant, fetch.generationId())) {
+        if (fetch.generationId() == null || !generations.ownsGeneration(tenant, fetch.generationId())) {
             throw new GatewayException(ErrorCode.NOT_FOUND, "No generation with this id was found for this tenant.");
         }
         return modelsLab.send("/api/v6/images/fetch/{id}", reader.fetchBody(modelsLab.sharedKey()), fetch.generationId())
@@ -46,6 +45,7 @@ class FetchProxy {
                         modelsLab.sharedKey());
                 telemetry.fetched(tenant, answer.outcome().dbValue());
                 telemetry.upstreamLatency("fetch", result.latency());
+                generations.fetched(tenant, fetch.generationId(), answer);
                 return new CallAnswer(answer.status(), answer.body(), BigDecimal.ZERO, quotas.balanceOf(tenant),
                         answer.retryAfter(), null);
             }, telemetry.continuation());

@@ -20,13 +20,13 @@ import org.springframework.stereotype.Service;
 class IdempotentCalls {
 
     private final CallReader reader;
-    private final GenerationFlow generations;
+    private final RelayedGenerations generations;
     private final TenantAuthenticator authenticator;
     private final IdempotencyStore idempotency;
     private final QuotaService quotas;
     private final CallTelemetry telemetry;
 
-    IdempotentCalls(CallReader reader, GenerationFlow generations, TenantAuthenticator authenticator,
+    IdempotentCalls(CallReader reader, RelayedGenerations generations, TenantAuthenticator authenticator,
             IdempotencyStore idempotency, QuotaService quotas, CallTelemetry telemetry) {
         this.reader = reader;
         this.generations = generations;

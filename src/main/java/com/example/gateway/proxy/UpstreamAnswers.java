@@ -28,10 +28,12 @@ class UpstreamAnswers {
 
     private final JsonBodies json;
     private final SharedKeyRedaction redaction;
+    private final RelayTokenRedaction relayTokens;
 
-    UpstreamAnswers(JsonBodies json, SharedKeyRedaction redaction) {
+    UpstreamAnswers(JsonBodies json, SharedKeyRedaction redaction, RelayTokenRedaction relayTokens) {
         this.json = json;
         this.redaction = redaction;
+        this.relayTokens = relayTokens;
     }
 
     /**
@@ -40,13 +42,28 @@ class UpstreamAnswers {
      */
     ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase, String sharedKey) {
         ClientAnswer answer = answer(result, requestId, gatewayBase);
-        byte[] redacted = redaction.redact(answer.body(), sharedKey);
-        if (redacted == answer.body()) {
-            return answer;
+        byte[] withoutTokens = relayTokens.redact(answer.body());
+        byte[] redacted = redaction.redact(withoutTokens, sharedKey);
+        if (redacted == withoutTokens) {
+            return withoutTokens == answer.body() ? answer : new ClientAnswer(answer.status(), withoutTokens,
+                    answer.outcome(), answer.upstreamStatus(), answer.upstreamId(), answer.retryAfter());
         }
         log.error("ModelsLab echoed the shared key in an answer; it was removed before the answer was passed on");
         return new ClientAnswer(answer.status(), redacted, answer.outcome(), answer.upstreamStatus(),
                 answer.upstreamId(), answer.retryAfter());
+    }
+
+    /**
+     * ModelsLab's callback body as the tenant gets it: like an answer, with {@code fetch_result} pointing at the
+     * gateway and the shared key blanked out.
+     */
+    byte[] relayed(ObjectNode callback, URI gatewayBase, String sharedKey) {
+        byte[] body = relayTokens.redact(rewriteFetchResult(callback, json.write(callback), idOf(callback), gatewayBase));
+        byte[] redacted = redaction.redact(body, sharedKey);
+        if (redacted != body) {
+            log.error("ModelsLab echoed the shared key in a webhook; it was removed before the webhook was relayed");
+        }
+        return redacted;
     }
 
     private ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase) {

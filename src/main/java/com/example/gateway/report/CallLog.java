@@ -26,7 +26,9 @@ class CallLog {
     private static final String SELECT = """
             SELECT request_id, tenant_id, key_id, model_id, endpoint, outcome, upstream_id, upstream_status,
                    http_status, images, cost_usd, upstream_latency_ms, created_at, settled_at, idempotency_key,
-                   price_id, unit_price_usd, expected_modelslab_usd
+                   price_id, unit_price_usd, expected_modelslab_usd,
+                   (SELECT f.outcome FROM generation_final_outcome f WHERE f.request_id = call_ledger.request_id)
+                       AS final_outcome
             FROM call_ledger
             """;
 
@@ -82,6 +84,6 @@ class CallLog {
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("settled_at", OffsetDateTime.class).toInstant(), rs.getString("idempotency_key"),
                 rs.getObject("price_id", Long.class), Money.plain(rs.getBigDecimal("unit_price_usd")),
-                Money.plain(rs.getBigDecimal("expected_modelslab_usd")));
+                Money.plain(rs.getBigDecimal("expected_modelslab_usd")), rs.getString("final_outcome"));
     }
 }

@@ -11,8 +11,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * The parts of a text2img, img2img or inpaint body the simulator uses, already read from their loose JSON types.
  *
  * @param meta what ModelsLab echoes back in every answer about this generation
+ * @param webhook where to POST the result of a queued generation, or {@code null}
+ * @param trackId echoed in the webhook, as sent, or {@code null}
  */
-record GenerationRequest(String prompt, int samples, Map<String, Object> meta) {
+record GenerationRequest(String prompt, int samples, Map<String, Object> meta, String webhook, Object trackId) {
+
+    /** Whether the prompt asks the generation to end {@code failed} (with {@code [queue]}: after processing). */
+    boolean failing() {
+        return prompt.contains("[fail]");
+    }
 
     private static final int MAX_SAMPLES = 4;
 
@@ -41,6 +48,7 @@ record GenerationRequest(String prompt, int samples, Map<String, Object> meta) {
         }
         meta.put("safety_checker", fields.flag("safety_checker", "no"));
         meta.put("base64", fields.flag("base64", "no"));
-        return new GenerationRequest(prompt, (int) samples, Collections.unmodifiableMap(meta));
+        return new GenerationRequest(prompt, (int) samples, Collections.unmodifiableMap(meta), fields.text("webhook"),
+                fields.value("track_id"));
     }
 }

@@ -39,6 +39,17 @@ sealed interface ModelsLabAnswer {
         }
     }
 
+    /** A queued generation that ended without images, as fetch answers it. */
+    record Failed(@JsonProperty("status") String status, @JsonProperty("id") long id,
+            @JsonProperty("message") String message, @JsonProperty("output") List<String> output,
+            @JsonProperty("meta") Map<String, Object> meta) implements ModelsLabAnswer {
+
+        static Failed of(long id, Map<String, Object> meta) {
+            return new Failed("failed", id, "Simulated failure: the [fail] prompt asked the simulator to fail this "
+                    + "generation.", List.of(), meta);
+        }
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Error(@JsonProperty("status") String status, @JsonProperty("message") String message,
             @JsonProperty("messege") String messege, @JsonProperty("retry_after") Integer retryAfter)

@@ -26,7 +26,17 @@ record SimulatedGeneration(long id, GenerationRequest request, UUID image, Insta
             long eta = Math.max(1, (Duration.between(now, readyAt).toMillis() + 999) / 1000);
             return new ModelsLabAnswer.Processing(eta, FETCH_RESULT + id, id, links(OUTPUT), request.meta());
         }
+        if (request.failing()) {
+            return ModelsLabAnswer.Failed.of(id, request.meta());
+        }
         return new ModelsLabAnswer.Success(generationSeconds(), id, links(OUTPUT), links(PROXY), request.meta());
+    }
+
+    /** What ModelsLab POSTs to the call's webhook once the generation is done. */
+    WebhookPayload webhookPayload() {
+        boolean failed = request.failing();
+        return new WebhookPayload(failed ? "failed" : "success", id, failed ? List.of() : links(OUTPUT),
+                generationSeconds(), request.trackId(), request.meta());
     }
 
     private List<String> links(String base) {

@@ -2,6 +2,8 @@ package com.example.gateway.simulator;
 
 import java.time.Clock;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -29,6 +31,12 @@ class SimulatorConfiguration {
         Assert.hasText(properties.expectedKey(),
                 "gateway.simulator.expected-key must be set when gateway.simulator.enabled is true");
         return new SimulatorKey(properties.expectedKey());
+    }
+
+    @Bean
+    SimulatedWebhooks simulatedWebhooks(SimulatorProperties properties) {
+        // Its own mapper: the payload's names are all explicit, and no application customisation should change them.
+        return new SimulatedWebhooks(JsonMapper.builder().build(), properties.repeatWebhooks());
     }
 
     @Bean

@@ -32,11 +32,14 @@ class SimulatorController {
     private final SimulatedGenerations generations;
     private final SimulatedWallet wallet;
     private final SimulatorKey key;
+    private final SimulatedWebhooks webhooks;
 
-    SimulatorController(SimulatedGenerations generations, SimulatedWallet wallet, SimulatorKey key) {
+    SimulatorController(SimulatedGenerations generations, SimulatedWallet wallet, SimulatorKey key,
+            SimulatedWebhooks webhooks) {
         this.generations = generations;
         this.wallet = wallet;
         this.key = key;
+        this.webhooks = webhooks;
     }
 
     @PostMapping({ "/text2img", "/img2img", "/inpaint" })
@@ -51,7 +54,10 @@ class SimulatorController {
             case GENERATION_ERROR -> ResponseEntity.ok(ModelsLabAnswer.Error
                 .withMessege("Simulated failure: the [error] prompt asked the simulator to fail this generation."));
             case QUEUED -> paid(request, () -> generations.enqueue(request)
-                .map(this::currentAnswer)
+                .map(generation -> {
+                    webhooks.whenDone(generation, generations.now());
+                    return currentAnswer(generation);
+                })
                 .orElseGet(this::queueFull));
             case NONE -> paid(request, () -> currentAnswer(generations.completeAtOnce(request)));
         };

@@ -15,8 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param startingBalanceUsd the simulated account's balance at start-up
  * @param usdPerImage what the simulated account pays per image; the gateway's own price by default, so that the
  *        reconciliation of a local run shows no drift until this is changed
+ * @param repeatWebhooks whether each webhook is POSTed twice, as ModelsLab may (it delivers at least once)
  */
 @ConfigurationProperties("gateway.simulator")
 public record SimulatorProperties(boolean enabled, String expectedKey, @DefaultValue("3s") Duration processingTime,
-        @DefaultValue("100") BigDecimal startingBalanceUsd, @DefaultValue("0.0047") BigDecimal usdPerImage) {
+        @DefaultValue("100") BigDecimal startingBalanceUsd, @DefaultValue("0.0047") BigDecimal usdPerImage,
+        @DefaultValue("false") boolean repeatWebhooks) {
 }

@@ -67,6 +67,14 @@ class KeyHasher {
         }
     }
 
+    /**
+     * A key for another purpose (say, sealing webhook secrets) derived from the same configured secret, so that no
+     * second secret needs configuring and neither key reveals the other.
+     */
+    byte[] derive(String purpose) {
+        return hash("derived-key:" + purpose);
+    }
+
     static String prefixOf(String key) {
         return key.substring(0, Math.min(key.length(), 12));
     }

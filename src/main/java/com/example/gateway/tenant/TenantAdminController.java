@@ -54,6 +54,10 @@ class TenantAdminController {
                 @SchemaProperty(name = "maxConcurrent", schema = @Schema(types = { "integer", "null" })),
                 @SchemaProperty(name = "alertWebhookUrl", schema = @Schema(types = { "string", "null" },
                         description = "Where budget alerts are POSTed, a public http(s) URL")),
+                @SchemaProperty(name = "webhookAllowedHosts", array = @ArraySchema(maxItems = 50,
+                        arraySchema = @Schema(description = "Hosts the tenant's generation webhooks may point at "
+                                + "(*.name for subdomains); null allows any public host"),
+                        schema = @Schema(type = "string", maxLength = 253))),
                 @SchemaProperty(name = "alertThresholds", array = @ArraySchema(minItems = 1, maxItems = 10,
                         schema = @Schema(type = "integer", minimum = "1", maximum = "1000"))),
                 @SchemaProperty(name = "costCentre", schema = @Schema(types = { "string", "null" },
@@ -92,6 +96,10 @@ class TenantAdminController {
                         description = "true refuses the tenant's calls from the next one on")),
                 @SchemaProperty(name = "alertWebhookUrl", schema = @Schema(types = { "string", "null" },
                         description = "Where budget alerts are POSTed, an http(s) URL")),
+                @SchemaProperty(name = "webhookAllowedHosts", array = @ArraySchema(maxItems = 50,
+                        arraySchema = @Schema(description = "Hosts the tenant's generation webhooks may point at "
+                                + "(*.name for subdomains); null allows any public host"),
+                        schema = @Schema(type = "string", maxLength = 253))),
                 @SchemaProperty(name = "alertThresholds", array = @ArraySchema(minItems = 1, maxItems = 10,
                         arraySchema = @Schema(description = "Percentages of the monthly budget that send an alert "
                                 + "when crossed; 80 and 100 by default"),

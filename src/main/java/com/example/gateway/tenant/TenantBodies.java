@@ -44,7 +44,8 @@ class TenantBodies {
             "maxConcurrent", "must be a non-negative whole number or null",
             "alertWebhookUrl", "must be an http(s) URL or null",
             "alertThresholds", "must be 1 to 10 whole percentages between 1 and 1000, or null for 80 and 100",
-            "costCentre", "must be the id of a cost centre or null");
+            "costCentre", "must be the id of a cost centre or null",
+            "webhookAllowedHosts", "must be at most 50 host names (or *.name for subdomains), or null for any host");
 
     private final JsonMapper json;
     private final ObjectReader trees;

@@ -39,7 +39,7 @@ class ChargingRuleTest {
 
     static UpstreamAnswers answers() {
         JsonBodies json = new JsonBodies(new ProxyProperties(null, DataSize.ofKilobytes(64)));
-        return new UpstreamAnswers(json, new SharedKeyRedaction(json));
+        return new UpstreamAnswers(json, new SharedKeyRedaction(json), new RelayTokenRedaction(json));
     }
 
     static Stream<Arguments> table() {

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TenantBodiesTest {
 
     private static final TenantLimits CURRENT = new TenantLimits(new BigDecimal("5.00"), 100, 60, 4,
-            "https://93.184.215.14/hooks", List.of(50, 100), null);
+            "https://93.184.215.14/hooks", List.of(50, 100), null, null);
 
     private final TenantBodies bodies = new TenantBodies(JsonMapper.builder().build(),
             Validation.buildDefaultValidatorFactory().getValidator(),
@@ -84,7 +84,7 @@ class TenantBodiesTest {
         assertThat(changes.name()).isNull();
         assertThat(changes.suspended()).isTrue();
         assertThat(changes.limits()).isEqualTo(new TenantLimits(new BigDecimal("1234567890.12345678"), 100, 60, null,
-                "https://93.184.215.14/hooks", List.of(90, 100), null));
+                "https://93.184.215.14/hooks", List.of(90, 100), null, null));
     }
 
     @Test
@@ -94,13 +94,13 @@ class TenantBodiesTest {
 
         assertThat(created.id()).isEqualTo("acme");
         assertThat(created.limits()).isEqualTo(new TenantLimits(new BigDecimal("1234567890.12345678"), null, null, null,
-                null, List.of(80, 100), null));
+                null, List.of(80, 100), null, null));
     }
 
     @Test
     void doesNotRecheckAWebhookThatTheChangeLeavesAlone() {
         TenantLimits configuredWhenAllowed = new TenantLimits(null, null, null, null, "http://10.0.0.7/hook",
-                List.of(80, 100), null);
+                List.of(80, 100), null, null);
 
         TenantBodies.Changes changes = bodies.changes("acme", configuredWhenAllowed,
                 bodies.object("{\"maxConcurrent\":2}"));
