@@ -39,7 +39,7 @@ public class TenantService {
     }
 
     @Transactional
-    TenantView create(String body) {
+    public TenantView create(String body) {
         return create(bodies.newTenant(bodies.object(body)));
     }
 
@@ -61,13 +61,13 @@ public class TenantService {
     }
 
     @Transactional(readOnly = true)
-    TenantView get(String id) {
+    public TenantView get(String id) {
         Tenant tenant = find(id);
         return view(tenant, quotas.usage(id).orElse(null));
     }
 
     @Transactional(readOnly = true)
-    List<TenantView> list() {
+    public List<TenantView> list() {
         return tenants.findAll().stream().map(t -> view(t, null)).toList();
     }
 
@@ -83,7 +83,7 @@ public class TenantService {
      * locks that their inserts' foreign keys take do not conflict with it, so calls never wait for an admin.
      */
     @Transactional
-    TenantView update(String id, String body) {
+    public TenantView update(String id, String body) {
         ObjectNode patch = bodies.object(body);
         Tenant tenant = tenants.findForUpdate(id).orElseThrow(TenantService::noSuchTenant);
         TenantBodies.Changes changes = bodies.changes(id, tenant.limits(), patch);
@@ -114,8 +114,14 @@ public class TenantService {
         return new KeyView(apiKey.getId(), apiKey.getName(), key, apiKey.getPrefix(), apiKey.getCreatedAt(), null);
     }
 
+    /** Creates a key named {@code name}; the answer holds the key itself, the only time it is shown. */
+    @Transactional
+    public KeyView createKey(String tenantId, String name) {
+        return createKey(tenantId, new TenantRequests.CreateKey(name));
+    }
+
     @Transactional(readOnly = true)
-    List<KeyView> listKeys(String tenantId) {
+    public List<KeyView> listKeys(String tenantId) {
         find(tenantId);
         return keys.findByTenantIdOrderByCreatedAt(tenantId).stream()
             .map(k -> new KeyView(k.getId(), k.getName(), null, k.getPrefix(), k.getCreatedAt(), k.getRevokedAt()))
@@ -124,7 +130,7 @@ public class TenantService {
 
     /** Revokes the key; every replica refuses it from the next call on, since keys are not cached. */
     @Transactional
-    void revokeKey(String tenantId, UUID keyId) {
+    public void revokeKey(String tenantId, UUID keyId) {
         ApiKey key = keys.findByIdAndTenantId(keyId, tenantId)
             .orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND, "No such key for this tenant."));
         key.revoke(clock.instant());
