@@ -30,12 +30,13 @@ class ConsoleSignInHints implements ApplicationRunner {
         String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
         log.info("Console: http://localhost:{}/console. Sign in as ADMIN with {}, as FINANCE with {}, as TENANT with a "
                 + "tenant key (the demo key printed when the demo tenant was created, or one issued on the console's "
-                + "Tenants page)", port, builtIn("GATEWAY_ADMIN_TOKEN", "local-admin-token"),
-                builtIn("GATEWAY_FINANCE_TOKEN", "local-finance-token"));
+                + "Tenants page)", port, builtIn("gateway.admin-token", "GATEWAY_ADMIN_TOKEN", "local-admin-token"),
+                builtIn("gateway.console.finance-token", "GATEWAY_FINANCE_TOKEN", "local-finance-token"));
     }
 
-    private String builtIn(String variable, String localDefault) {
-        return environment.containsProperty(variable) ? "the value of " + variable
-                : "'" + localDefault + "' (" + variable + " is unset)";
+    /** The local profile's built-in value when it is in use; otherwise only where the chosen one comes from. */
+    private String builtIn(String property, String variable, String localDefault) {
+        return localDefault.equals(environment.getProperty(property)) ? "'" + localDefault + "'"
+                : "the token you configured (" + variable + ")";
     }
 }
