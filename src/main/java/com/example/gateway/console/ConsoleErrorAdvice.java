@@ -8,8 +8,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.ModelAndView;
 
 /**
@@ -30,6 +32,11 @@ class ConsoleErrorAdvice {
     @ExceptionHandler(Forbidden.class)
     ModelAndView forbidden() {
         return page(HttpStatus.FORBIDDEN, "This page is not open to your role.");
+    }
+
+    @ExceptionHandler({ MethodArgumentTypeMismatchException.class, MissingServletRequestParameterException.class })
+    ModelAndView badAddress() {
+        return page(HttpStatus.BAD_REQUEST, "That address is not one the console gave out.");
     }
 
     @ExceptionHandler(Exception.class)
@@ -53,5 +60,4 @@ class ConsoleErrorAdvice {
             super(null, null, false, false);
         }
     }
-
 }

@@ -79,8 +79,7 @@ class ConsoleSecurityConfiguration {
                 .successHandler(ConsoleSecurityConfiguration::home)
                 .failureHandler(failure))
             .logout(logout -> logout.logoutUrl("/console/sign-out")
-                .logoutSuccessUrl(SIGN_IN + "?signedOut")
-                .deleteCookies("SESSION"))
+                .logoutSuccessUrl(SIGN_IN + "?signedOut"))
             .exceptionHandling(errors -> errors.authenticationEntryPoint((request, response, ex) -> {
                 // An htmx request whose session ended: tell htmx to load the sign-in page, not to swap it into a table.
                 if (request.getHeader("HX-Request") != null) {

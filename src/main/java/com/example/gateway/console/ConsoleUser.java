@@ -2,6 +2,7 @@ package com.example.gateway.console;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.UUID;
 
 import org.springframework.security.core.AuthenticatedPrincipal;
 import org.springframework.security.core.Authentication;
@@ -13,8 +14,14 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  * lives in PostgreSQL, so it holds no token or key.
  *
  * @param name what the page header shows: the role, the tenant or the single sign-on user's name
+ * @param key the id (not the key) of the tenant key signed in with, checked again on every page; null otherwise
  */
-record ConsoleUser(ConsoleRole role, String tenant, String name) implements AuthenticatedPrincipal, Serializable {
+record ConsoleUser(ConsoleRole role, String tenant, String name, UUID key)
+        implements AuthenticatedPrincipal, Serializable {
+
+    ConsoleUser(ConsoleRole role, String tenant, String name) {
+        this(role, tenant, name, null);
+    }
 
     ConsoleUser {
         if ((role == ConsoleRole.TENANT) != (tenant != null)) {

@@ -1,9 +1,14 @@
 package com.example.gateway.console;
 
+import java.io.IOException;
 import java.util.List;
+
+import com.example.gateway.tenant.Caller;
+import com.example.gateway.tenant.TenantAuthenticator;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -22,6 +27,12 @@ import org.springframework.web.servlet.resource.LiteWebJarsResourceResolver;
 @Configuration(proxyBeanMethods = false)
 class ConsoleWebConfiguration implements WebMvcConfigurer {
 
+    private final TenantAuthenticator tenants;
+
+    ConsoleWebConfiguration(TenantAuthenticator tenants) {
+        this.tenants = tenants;
+    }
+
     @Override
     public void addResourceHandlers(ResourceHandlerRegistry registry) {
         registry.addResourceHandler("/console/assets/lib/**")
@@ -33,18 +44,39 @@ class ConsoleWebConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(new PageAccess()).addPathPatterns("/console/**");
+        registry.addInterceptor(new PageAccess(tenants)).addPathPatterns("/console/**");
     }
 
-    /** Refuses a route of a {@link ConsolePage} controller to every role the page does not name. */
+    /**
+     * Refuses a route of a {@link ConsolePage} controller to every role the page does not name, and ends the session
+     * of a tenant user whose key was revoked or whose tenant was suspended since it signed in, as the API refuses that
+     * key from the next call on.
+     */
     static final class PageAccess implements HandlerInterceptor {
 
+        private final TenantAuthenticator tenants;
+
+        PageAccess(TenantAuthenticator tenants) {
+            this.tenants = tenants;
+        }
+
         @Override
-        public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+                throws IOException {
             if (handler instanceof HandlerMethod method) {
                 ConsolePage page = method.getBeanType().getAnnotation(ConsolePage.class);
                 if (page != null) {
                     ConsoleUser user = ConsoleUser.of(SecurityContextHolder.getContext().getAuthentication());
+                    if (user.key() != null && !tenants.stillValid(new Caller(user.tenant(), user.key()))) {
+                        HttpSession session = request.getSession(false);
+                        if (session != null) {
+                            session.invalidate();
+                        }
+                        SecurityContextHolder.clearContext();
+                        response.sendRedirect(request.getContextPath() + ConsoleSecurityConfiguration.SIGN_IN
+                                + "?ended");
+                        return false;
+                    }
                     if (!List.of(page.roles()).contains(user.role())) {
                         throw new ConsoleErrorAdvice.Forbidden();
                     }

@@ -67,7 +67,7 @@ final class TokenSignIn implements AuthenticationProvider {
         }
         try {
             Caller caller = tenants.authenticate(token, null);
-            return new ConsoleUser(ConsoleRole.TENANT, caller.tenantId(), caller.tenantId());
+            return new ConsoleUser(ConsoleRole.TENANT, caller.tenantId(), caller.tenantId(), caller.keyId());
         }
         catch (GatewayException ex) {
             return null;

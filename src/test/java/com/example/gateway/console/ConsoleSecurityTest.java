@@ -138,6 +138,25 @@ class ConsoleSecurityTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void revokingTheKeyATenantSignedInWithEndsItsSessionAtOnce() {
+        TestTenant tenant = tenant();
+        ConsoleClient console = new ConsoleClient(baseUrl());
+        console.signIn(tenant.key());
+        String keyId = admin("GET", "/admin/tenants/" + tenant.id() + "/keys", null).json().get(0).path("id")
+            .asString();
+
+        HttpResponse<String> before = console.get("/console/me");
+        admin("DELETE", "/admin/tenants/" + tenant.id() + "/keys/" + keyId, null);
+        HttpResponse<String> after = console.get("/console/me");
+
+        assertThat(before.statusCode()).isEqualTo(200);
+        assertThat(after.statusCode()).isEqualTo(302);
+        assertThat(after.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/console/sign-in?ended"));
+        assertThat(console.get("/console/me").statusCode()).isEqualTo(302);
+    }
+
+    @Test
     void signingOutEndsTheSession() {
         ConsoleClient admin = new ConsoleClient(baseUrl());
         admin.signIn(ADMIN_TOKEN);
