@@ -108,6 +108,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void nothingDependsOnTheConsole() {
+        // The console is a client of the features, in the same process: it calls their public classes, and none of
+        // them may know that it exists.
+        noClasses().that().resideOutsideOfPackage("com.example.gateway.console..")
+            .should().dependOnClassesThat().resideInAPackage("com.example.gateway.console..")
+            .check(CLASSES);
+    }
+
+    @Test
+    void onlyTheConsoleUsesSpringSecurity() {
+        // The API's routes keep their own Bearer-token checks; Spring Security guards the console alone.
+        noClasses().that().resideOutsideOfPackage("com.example.gateway.console..")
+            .should().dependOnClassesThat().resideInAPackage("org.springframework.security..")
+            .check(CLASSES);
+    }
+
+    @Test
     void theOutboundTargetGuardDependsOnNoFeature() {
         noClasses().that().resideInAPackage("com.example.gateway.outbound..")
             .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("com.example.gateway..")

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Service;
  * refusal is a 400 {@code invalid_request} naming the field, or a 409 {@code conflict}, before anything changes.
  */
 @Service
-class PriceService {
+public class PriceService {
 
     private static final Set<String> FIELDS = Set.of("model", "usdPerImage", "usdPerCall", "modelsLabUsdPerImage",
             "modelsLabUsdPerCall", "effectiveFrom");
@@ -47,14 +47,14 @@ class PriceService {
     }
 
     /** The prices in effect at {@code at} (an ISO-8601 instant); without it, those in effect now and those scheduled. */
-    List<PriceView> list(String at) {
+    public List<PriceView> list(String at) {
         if (at == null) {
             return table.timeline(clock.instant(), true);
         }
         return table.timeline(instant(at, "at"), false);
     }
 
-    PriceView add(String body) {
+    public PriceView add(String body) {
         ObjectNode object = object(body);
         for (String field : object.propertyNames()) {
             if (!FIELDS.contains(field)) {

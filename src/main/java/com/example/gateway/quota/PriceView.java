@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * and {@code effectiveTo} the instant the model's next price replaces it (null while none is scheduled).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-record PriceView(Long id, String model, String usdPerImage, String usdPerCall, String modelsLabUsdPerImage,
+public record PriceView(Long id, String model, String usdPerImage, String usdPerCall, String modelsLabUsdPerImage,
         String modelsLabUsdPerCall, Instant effectiveFrom, Instant effectiveTo) {
 
     static PriceView of(Price price, Instant effectiveTo) {

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 /** Builds the reconciliation report from the snapshots, the recorded top-ups and the ledger. */
 @Component
-class Reconciliation {
+public class Reconciliation {
 
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
@@ -25,7 +25,7 @@ class Reconciliation {
         this.jdbc = jdbc;
     }
 
-    ReconciliationReport report(Instant from, Instant to) {
+    public ReconciliationReport report(Instant from, Instant to) {
         List<Figures> figures = intervals(from, to);
         List<ReconciliationReport.Gap> gaps = jdbc.sql(ReconciliationStatements.GAPS)
             .param("from", Utc.of(from))
@@ -58,7 +58,7 @@ class Reconciliation {
     }
 
     /** The drift of the newest interval between two usable snapshots, if there are two. */
-    Optional<BigDecimal> latestDrift() {
+    public Optional<BigDecimal> latestDrift() {
         List<OffsetDateTime> latest = jdbc.sql(ReconciliationStatements.LATEST_TWO)
             .query(OffsetDateTime.class)
             .list();
@@ -70,7 +70,7 @@ class Reconciliation {
             .map(Figures::drift);
     }
 
-    Optional<BigDecimal> latestBalance() {
+    public Optional<BigDecimal> latestBalance() {
         return jdbc.sql(ReconciliationStatements.LATEST_BALANCE).query(BigDecimal.class).optional();
     }
 

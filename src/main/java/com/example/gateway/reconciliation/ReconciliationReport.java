@@ -8,7 +8,7 @@ import java.util.List;
  * decimal strings; {@code driftUsd} is ModelsLab's figure minus the expected one, so a positive drift means ModelsLab
  * took more than the gateway accounts for.
  */
-record ReconciliationReport(OffsetDateTime from, OffsetDateTime to, List<Interval> intervals, List<Gap> gaps,
+public record ReconciliationReport(OffsetDateTime from, OffsetDateTime to, List<Interval> intervals, List<Gap> gaps,
         Totals total) {
 
     /**
@@ -18,17 +18,17 @@ record ReconciliationReport(OffsetDateTime from, OffsetDateTime to, List<Interva
      * @param inFlightAtStart calls admitted and not yet settled when the first snapshot was taken
      * @param gaps snapshots inside the interval that recorded no balance
      */
-    record Interval(OffsetDateTime from, OffsetDateTime to, String balanceAtStartUsd, String balanceAtEndUsd,
+    public record Interval(OffsetDateTime from, OffsetDateTime to, String balanceAtStartUsd, String balanceAtEndUsd,
             String topUpsUsd, boolean topUpDetected, String modelsLabSpentUsd, String ledgerChargedUsd,
             String expectedModelsLabUsd, String driftUsd, String driftPercent, int inFlightAtStart,
             int inFlightAtEnd, long upstreamTimeouts, long upstreamUnknown, long gaps) {
     }
 
     /** A snapshot whose wallet call failed or gave no usable balance. */
-    record Gap(OffsetDateTime at, String reason) {
+    public record Gap(OffsetDateTime at, String reason) {
     }
 
-    record Totals(String topUpsUsd, String modelsLabSpentUsd, String ledgerChargedUsd, String expectedModelsLabUsd,
+    public record Totals(String topUpsUsd, String modelsLabSpentUsd, String ledgerChargedUsd, String expectedModelsLabUsd,
             String driftUsd, String driftPercent, long upstreamTimeouts, long upstreamUnknown, long gaps) {
     }
 }

@@ -4,11 +4,13 @@ import com.example.gateway.units.Utc;
 import com.example.gateway.units.Money;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
@@ -21,7 +23,7 @@ import org.springframework.stereotype.Component;
  * are joined; values are always bound. Runs on the reports' own pool ({@link Reports}).
  */
 @Component
-class CallLog {
+public class CallLog {
 
     private static final String SELECT = """
             SELECT request_id, tenant_id, key_id, model_id, endpoint, outcome, upstream_id, upstream_status,
@@ -38,7 +40,7 @@ class CallLog {
         this.reports = reports;
     }
 
-    CallPage page(CallQuery query) {
+    public CallPage page(CallQuery query) {
         List<String> conditions = new ArrayList<>();
         Map<String, Object> params = new LinkedHashMap<>();
         if (query.tenant() != null) {
@@ -73,6 +75,37 @@ class CallLog {
         List<CallPage.Call> page = List.copyOf(calls.subList(0, query.limit()));
         CallPage.Call last = page.getLast();
         return new CallPage(page, new CallCursor(last.createdAt(), last.requestId()).encode());
+    }
+
+    /** One ledger row by its request id, for a call's detail page. */
+    public Optional<CallPage.Call> find(UUID requestId) {
+        return reports.read(jdbc -> jdbc.sql(SELECT + "WHERE request_id = :requestId\n")
+            .param("requestId", requestId)
+            .query(CallLog::call)
+            .optional());
+    }
+
+    /**
+     * The calls recorded since {@code since}: how many, how many failed (neither {@code success} nor
+     * {@code processing}, as the usage report counts them) and ModelsLab's latency, for the console's overview.
+     */
+    public RecentCalls recent(Instant since) {
+        return reports.read(jdbc -> jdbc.sql("""
+                SELECT count(*) AS calls,
+                       count(*) FILTER (WHERE outcome NOT IN ('success', 'processing')) AS failed,
+                       percentile_disc(0.5) WITHIN GROUP (ORDER BY upstream_latency_ms) AS p50,
+                       percentile_disc(0.95) WITHIN GROUP (ORDER BY upstream_latency_ms) AS p95
+                FROM call_ledger
+                WHERE created_at >= :since
+                """)
+            .param("since", Utc.of(since))
+            .query((rs, n) -> new RecentCalls(rs.getLong("calls"), rs.getLong("failed"),
+                    rs.getObject("p50", Integer.class), rs.getObject("p95", Integer.class)))
+            .single());
+    }
+
+    /** What {@link #recent} counted; the latencies are null without calls that reached ModelsLab. */
+    public record RecentCalls(long calls, long failed, Integer upstreamLatencyP50Ms, Integer upstreamLatencyP95Ms) {
     }
 
     private static CallPage.Call call(ResultSet rs, int n) throws SQLException {

@@ -9,7 +9,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 /** A page of the call listing, newest first; {@code nextCursor} is absent on the last page. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record CallPage(List<Call> items, String nextCursor) {
+public record CallPage(List<Call> items, String nextCursor) {
 
     /**
      * One ledger row as finance and ops see it; amounts are plain decimal strings. {@code priceId} and
@@ -19,7 +19,7 @@ record CallPage(List<Call> items, String nextCursor) {
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "CallItem")
-    record Call(UUID requestId, String tenant, UUID keyId, String model, String endpoint, String outcome,
+    public record Call(UUID requestId, String tenant, UUID keyId, String model, String endpoint, String outcome,
             String upstreamId, Integer upstreamStatus, Integer httpStatus, int images, String costUsd,
             Integer upstreamLatencyMs, Instant createdAt, Instant settledAt, String idempotencyKey, Long priceId,
             String unitPriceUsd, String expectedModelsLabUsd, String finalOutcome) {

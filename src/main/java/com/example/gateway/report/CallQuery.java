@@ -6,12 +6,12 @@ import java.util.Arrays;
 import com.example.gateway.quota.CallOutcome;
 
 /** What {@code GET /admin/calls} was asked for, validated; every filter is optional. */
-record CallQuery(String tenant, LocalDate from, LocalDate to, String outcome, CallCursor after, int limit) {
+public record CallQuery(String tenant, LocalDate from, LocalDate to, String outcome, CallCursor after, int limit) {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 500;
 
-    static CallQuery parse(String tenant, String from, String to, String outcome, String cursor, String limit) {
+    public static CallQuery parse(String tenant, String from, String to, String outcome, String cursor, String limit) {
         LocalDate first = UtcPeriod.day("from", from);
         LocalDate last = UtcPeriod.day("to", to);
         UtcPeriod.requireOrdered(first, last);

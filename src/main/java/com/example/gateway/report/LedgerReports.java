@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * ({@link Reports}), each in one read-only transaction.
  */
 @Component
-class LedgerReports {
+public class LedgerReports {
 
     private final Reports reports;
 
@@ -31,17 +31,17 @@ class LedgerReports {
         this.reports = reports;
     }
 
-    UsageReport usage(UsageQuery query) {
+    public UsageReport usage(UsageQuery query) {
         return reports.read(jdbc -> usage(jdbc, query));
     }
 
     /** @throws GatewayException {@code not_found} for an unknown tenant */
-    Statement statement(String tenantId, YearMonth month) {
+    public Statement statement(String tenantId, YearMonth month) {
         return reports.read(jdbc -> statement(jdbc, tenantId, month));
     }
 
     /** @throws GatewayException {@code not_found} for an unknown tenant */
-    TenantUsage tenantUsage(String tenantId, YearMonth month) {
+    public TenantUsage tenantUsage(String tenantId, YearMonth month) {
         return reports.read(jdbc -> tenantUsage(jdbc, tenantId, month));
     }
 

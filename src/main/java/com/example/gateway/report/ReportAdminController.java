@@ -2,8 +2,6 @@ package com.example.gateway.report;
 
 import java.time.Clock;
 import java.time.YearMonth;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -58,14 +56,7 @@ class ReportAdminController {
         if (chosen == ReportFormat.JSON) {
             return ReportResponses.json(report);
         }
-        List<String> header = new ArrayList<>();
-        query.groupBy().forEach(d -> header.add(d.parameter()));
-        if (query.by(Dimension.KEY)) {
-            header.add("keyPrefix");
-        }
-        header.addAll(List.of("calls", "billedCalls", "failedCalls", "images", "costUsd"));
-        return ReportResponses.csv("usage-" + report.from() + "-" + report.to() + ".csv", header, report.rows(),
-                row -> usageValues(query, row));
+        return ReportCsv.usage(report);
     }
 
     @GetMapping("/admin/tenants/{id}/statement")
@@ -86,29 +77,6 @@ class ReportAdminController {
         if (chosen == ReportFormat.JSON) {
             return ReportResponses.json(statement);
         }
-        return ReportResponses.csv("statement-" + statement.tenant() + "-" + statement.month() + ".csv",
-                List.of("day", "model", "unitPriceUsd", "calls", "billedCalls", "images", "costUsd"),
-                statement.lines(), line -> List.of(line.day(), line.model(),
-                        line.unitPriceUsd() == null ? "" : line.unitPriceUsd(), line.calls(), line.billedCalls(),
-                        line.images(), line.costUsd()));
-    }
-
-    private static List<Object> usageValues(UsageQuery query, UsageReport.Row row) {
-        List<Object> values = new ArrayList<>();
-        if (query.by(Dimension.TENANT)) {
-            values.add(row.tenant());
-        }
-        if (query.by(Dimension.DAY)) {
-            values.add(row.day());
-        }
-        if (query.by(Dimension.MODEL)) {
-            values.add(row.model());
-        }
-        if (query.by(Dimension.KEY)) {
-            values.add(row.key());
-            values.add(row.keyPrefix());
-        }
-        values.addAll(List.of(row.calls(), row.billedCalls(), row.failedCalls(), row.images(), row.costUsd()));
-        return values;
+        return ReportCsv.statement(statement);
     }
 }

@@ -13,12 +13,12 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * {@code costUsd}.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-record Statement(String tenant, String name, String month, String monthlyBudgetUsd, Integer dailyRequestLimit,
+public record Statement(String tenant, String name, String month, String monthlyBudgetUsd, Integer dailyRequestLimit,
         Integer requestsPerMinute, Integer maxConcurrent, List<Line> lines, long calls, long billedCalls, long images,
         String totalUsd) {
 
     @Schema(name = "StatementLine")
-    record Line(LocalDate day, String model, String unitPriceUsd, long calls, long billedCalls, long images,
+    public record Line(LocalDate day, String model, String unitPriceUsd, long calls, long billedCalls, long images,
             String costUsd) {
     }
 }

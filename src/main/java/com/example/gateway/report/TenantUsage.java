@@ -11,11 +11,11 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * no budget), its limits, and one entry per UTC day with calls.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-record TenantUsage(String tenant, String month, String monthlyBudgetUsd, String spentUsd, String reservedUsd,
+public record TenantUsage(String tenant, String month, String monthlyBudgetUsd, String spentUsd, String reservedUsd,
         String remainingUsd, Integer dailyRequestLimit, Integer requestsPerMinute, Integer maxConcurrent, long calls,
         List<Day> days) {
 
     @Schema(name = "UsageDay")
-    record Day(LocalDate day, long calls, String costUsd) {
+    public record Day(LocalDate day, long calls, String costUsd) {
     }
 }

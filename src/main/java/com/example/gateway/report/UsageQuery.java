@@ -4,12 +4,12 @@ import java.time.LocalDate;
 import java.util.Set;
 
 /** What {@code GET /admin/usage} was asked for, validated. */
-record UsageQuery(UtcPeriod period, Set<Dimension> groupBy) {
+public record UsageQuery(UtcPeriod period, Set<Dimension> groupBy) {
 
     /** A year, leap day included: enough for any finance question, and a bound on what one request scans. */
     static final int MAX_DAYS = 366;
 
-    static UsageQuery parse(String from, String to, String groupBy) {
+    public static UsageQuery parse(String from, String to, String groupBy) {
         if (from == null || to == null) {
             throw UtcPeriod.invalid(
                     "Parameters 'from' and 'to' are required, as YYYY-MM-DD (UTC days, both included).");

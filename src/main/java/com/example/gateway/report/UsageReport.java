@@ -11,11 +11,11 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * The answer of {@code GET /admin/usage}. Each row carries only the dimensions grouped by ({@code keyPrefix} comes with
  * {@code key}); {@code total} adds up every row.
  */
-record UsageReport(LocalDate from, LocalDate to, List<String> groupBy, List<Row> rows, Totals total) {
+public record UsageReport(LocalDate from, LocalDate to, List<String> groupBy, List<Row> rows, Totals total) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "UsageRow")
-    record Row(String tenant, LocalDate day, String model, UUID key, String keyPrefix, long calls, long billedCalls,
+    public record Row(String tenant, LocalDate day, String model, UUID key, String keyPrefix, long calls, long billedCalls,
             long failedCalls, long images, String costUsd) {
     }
 
@@ -27,6 +27,6 @@ record UsageReport(LocalDate from, LocalDate to, List<String> groupBy, List<Row>
      * @param costUsd the exact sum, as a plain decimal string
      */
     @Schema(name = "UsageTotals")
-    record Totals(long calls, long billedCalls, long failedCalls, long images, String costUsd) {
+    public record Totals(long calls, long billedCalls, long failedCalls, long images, String costUsd) {
     }
 }

@@ -21,6 +21,12 @@ public class TenantAuthenticator {
             WHERE k.key_hash = ? AND k.revoked_at IS NULL
             """;
 
+    private static final String STILL_VALID = """
+            SELECT count(*)
+            FROM api_key k JOIN tenant t ON t.id = k.tenant_id
+            WHERE k.id = ? AND k.tenant_id = ? AND k.revoked_at IS NULL AND NOT t.suspended
+            """;
+
     private final JdbcClient jdbc;
     private final KeyHasher hasher;
 
@@ -71,6 +77,14 @@ public class TenantAuthenticator {
             throw invalidKey();
         }
         return hasher.hash(key);
+    }
+
+    /**
+     * Whether the key a caller was recognised by still admits it: not revoked since, and its tenant not suspended. For
+     * sessions that began with a key (the console's), so that revoking the key or suspending the tenant ends them too.
+     */
+    public boolean stillValid(Caller caller) {
+        return jdbc.sql(STILL_VALID).param(caller.keyId()).param(caller.tenantId()).query(Long.class).single() > 0;
     }
 
     private static GatewayException invalidKey() {

@@ -56,6 +56,12 @@ public class TenantKeys {
         return view(apiKey, key, Spending.NONE);
     }
 
+    /** A new key named {@code name}, without limits of its own; the answer is the only time it is shown. */
+    @Transactional
+    public KeyView create(String tenantId, String name) {
+        return create(tenantId, new TenantRequests.CreateKey(name));
+    }
+
     /** The tenant's keys, revoked ones included, with their limits and this month's spending; never the keys. */
     @Transactional(readOnly = true)
     public List<KeyView> list(String tenantId) {

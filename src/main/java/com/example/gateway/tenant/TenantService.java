@@ -39,7 +39,7 @@ public class TenantService {
     }
 
     @Transactional
-    TenantView create(String body) {
+    public TenantView create(String body) {
         return create(bodies.newTenant(bodies.object(body)));
     }
 
@@ -62,13 +62,13 @@ public class TenantService {
     }
 
     @Transactional(readOnly = true)
-    TenantView get(String id) {
+    public TenantView get(String id) {
         Tenant tenant = find(id);
         return view(tenant, quotas.usage(id).orElse(null));
     }
 
     @Transactional(readOnly = true)
-    List<TenantView> list() {
+    public List<TenantView> list() {
         return tenants.findAll().stream().map(t -> view(t, null)).toList();
     }
 
@@ -84,7 +84,7 @@ public class TenantService {
      * locks that their inserts' foreign keys take do not conflict with it, so calls never wait for an admin.
      */
     @Transactional
-    TenantView update(String id, String body) {
+    public TenantView update(String id, String body) {
         ObjectNode patch = bodies.object(body);
         Tenant tenant = tenants.findForUpdate(id).orElseThrow(TenantService::noSuchTenant);
         TenantBodies.Changes changes = bodies.changes(id, tenant.limits(), patch);

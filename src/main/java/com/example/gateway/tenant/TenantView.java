@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** A tenant as the admin API shows it: its limits and, when asked for one tenant, this month's consumption. */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-record TenantView(String id, String name, BigDecimal monthlyBudgetUsd, Integer dailyRequestLimit,
+public record TenantView(String id, String name, BigDecimal monthlyBudgetUsd, Integer dailyRequestLimit,
         Integer requestsPerMinute, Integer maxConcurrent, boolean suspended, String alertWebhookUrl,
         List<Integer> alertThresholds, String costCentre, List<String> webhookAllowedHosts, Instant createdAt,
         Instant updatedAt, BigDecimal spentUsd, BigDecimal reservedUsd, BigDecimal remainingUsd, Integer callsToday, Integer inFlight) {

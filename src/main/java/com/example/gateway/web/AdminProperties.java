@@ -7,5 +7,5 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * admin endpoint answers 401.
  */
 @ConfigurationProperties("gateway")
-record AdminProperties(String adminToken) {
+public record AdminProperties(String adminToken) {
 }

@@ -18,7 +18,7 @@ final class GatewayConfiguration {
 
     /** Variables whose values are secrets: they come from a Secret in Kubernetes, never from a ConfigMap. */
     static final List<String> SECRET_VARIABLES = List.of("MODELSLAB_API_KEY", "GATEWAY_ADMIN_TOKEN",
-            "GATEWAY_KEY_HMAC_SECRET", "SPRING_DATASOURCE_PASSWORD");
+            "GATEWAY_FINANCE_TOKEN", "GATEWAY_KEY_HMAC_SECRET", "SPRING_DATASOURCE_PASSWORD");
 
     /** The image sets this, so the actuator listens apart from the API. */
     static final String MANAGEMENT_PORT_VARIABLE = "MANAGEMENT_SERVER_PORT";

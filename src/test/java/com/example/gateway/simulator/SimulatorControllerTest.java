@@ -7,6 +7,7 @@ import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
@@ -24,6 +25,8 @@ import static org.awaitility.Awaitility.await;
 // decide whether the fake ModelsLab starts or how it answers.
 @WebMvcTest(useDefaultFilters = false,
         includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = SimulatorController.class))
+// No servlet filters either: Spring Security guards only the console, whose filter chain a slice does not load.
+@AutoConfigureMockMvc(addFilters = false)
 @Import(SimulatorConfiguration.class)
 @TestPropertySource(properties = { "gateway.simulator.enabled=true", "gateway.simulator.expected-key=shared-test-key",
         "gateway.simulator.processing-time=200ms" })

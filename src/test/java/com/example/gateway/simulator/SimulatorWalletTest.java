@@ -3,6 +3,7 @@ package com.example.gateway.simulator;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
@@ -18,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 // A wallet of 0.02 USD at 0.0047 per image: four images fit, a fifth does not.
 @WebMvcTest(useDefaultFilters = false, includeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE,
         classes = { SimulatorController.class, SimulatorWalletController.class }))
+// No servlet filters either: Spring Security guards only the console, whose filter chain a slice does not load.
+@AutoConfigureMockMvc(addFilters = false)
 @Import(SimulatorConfiguration.class)
 @TestPropertySource(properties = { "gateway.simulator.enabled=true", "gateway.simulator.expected-key=shared-test-key",
         "gateway.simulator.starting-balance-usd=0.02" })

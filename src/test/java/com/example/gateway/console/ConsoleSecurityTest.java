@@ -1,0 +1,172 @@
+package com.example.gateway.console;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import com.example.gateway.support.Bodies;
+import com.example.gateway.support.GatewayIntegrationTest;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console's sign-in, sessions, CSRF and role boundaries over plain HTTP, and that the API routes stay exactly as
+ * they were: no session, no cookie, no CSRF check and no security header.
+ */
+class ConsoleSecurityTest extends GatewayIntegrationTest {
+
+    private static final String FINANCE_TOKEN = "test-finance-token";
+
+    @Test
+    void apiRoutesGetNoSessionCookieNoCsrfCheckAndNoSecurityHeaders() {
+        TestTenant tenant = tenant();
+        Response call = text2img(tenant.key(), Bodies.text2img("a cat"));
+        Response created = admin("POST", "/admin/tenants", """
+                {"id":"api-untouched","name":"API"}""");
+        Response docs = send("GET", "/v3/api-docs", null, Map.of());
+        Response health = send("GET", "/actuator/health", null, Map.of());
+
+        assertThat(call.status()).isEqualTo(200);
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(health.status()).isEqualTo(200);
+        for (Response response : List.of(call, created, docs, health)) {
+            assertThat(response.header("Set-Cookie")).isNull();
+            assertThat(response.header("X-Frame-Options")).isNull();
+            assertThat(response.header("Content-Security-Policy")).isNull();
+            assertThat(response.header("X-Content-Type-Options")).isNull();
+        }
+        assertThat(docs.body()).doesNotContain("/console");
+    }
+
+    @Test
+    void theConsoleSendsStrangersToSignIn() {
+        ConsoleClient stranger = new ConsoleClient(baseUrl());
+
+        HttpResponse<String> overview = stranger.get("/console");
+        HttpResponse<String> calls = stranger.get("/console/calls");
+
+        assertThat(overview.statusCode()).isEqualTo(302);
+        assertThat(overview.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/console/sign-in"));
+        assertThat(calls.statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void theAdminTokenSignsInWithAnHttpOnlySessionCookieLimitedToTheConsole() {
+        ConsoleClient admin = new ConsoleClient(baseUrl());
+
+        HttpResponse<String> signedIn = admin.signIn(ADMIN_TOKEN);
+        HttpResponse<String> overview = admin.get("/console");
+
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+        assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/console"));
+        assertThat(signedIn.headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
+            .startsWith("SESSION=").contains("HttpOnly").contains("Path=/console").contains("SameSite=Lax"));
+        assertThat(overview.statusCode()).isEqualTo(200);
+        assertThat(overview.body()).contains("Overview").contains("Spending against budget")
+            .doesNotContain(ADMIN_TOKEN);
+        assertThat(overview.headers().firstValue("Content-Security-Policy")).isPresent();
+    }
+
+    @Test
+    void aWrongTokenIsRefusedAndNothingIsRemembered() {
+        ConsoleClient guesser = new ConsoleClient(baseUrl());
+
+        HttpResponse<String> refused = guesser.signIn("not-the-token");
+
+        assertThat(refused.statusCode()).isEqualTo(302);
+        assertThat(refused.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/console/sign-in?error"));
+        assertThat(guesser.get("/console").statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void aFormPostedWithoutTheCsrfTokenIsRejected() {
+        ConsoleClient admin = new ConsoleClient(baseUrl());
+        admin.signIn(ADMIN_TOKEN);
+        admin.get("/console/tenants");
+
+        HttpResponse<String> forged = admin.post("/console/tenants", Map.of("id", "forged", "name", "Forged"), false);
+        HttpResponse<String> genuine = admin.post("/console/tenants", Map.of("id", "genuine-form", "name", "Genuine"),
+                true);
+
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(admin("GET", "/admin/tenants/forged", null).status()).isEqualTo(404);
+        assertThat(genuine.statusCode()).isEqualTo(302);
+        assertThat(admin("GET", "/admin/tenants/genuine-form", null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void financeReadsMoneyButCannotManageTenantsOrPrices() {
+        ConsoleClient finance = new ConsoleClient(baseUrl());
+        finance.signIn(FINANCE_TOKEN);
+
+        assertThat(finance.get("/console/statements").statusCode()).isEqualTo(200);
+        assertThat(finance.get("/console/usage").statusCode()).isEqualTo(200);
+        assertThat(finance.get("/console/reconciliation").statusCode()).isEqualTo(200);
+        assertThat(finance.get("/console/prices").body()).doesNotContain("Schedule a price");
+        assertThat(finance.get("/console/tenants").statusCode()).isEqualTo(403);
+        assertThat(finance.post("/console/prices", Map.of("model", "octoflat", "usd", "1"), true).statusCode())
+            .isEqualTo(403);
+    }
+
+    @Test
+    void aTenantSeesOnlyItsOwnCallsWhateverTheUrlSays() {
+        TestTenant mine = tenant();
+        TestTenant theirs = tenant();
+        text2img(mine.key(), Bodies.text2img("mine"));
+        Response theirCall = text2img(theirs.key(), Bodies.text2img("theirs"));
+        String theirRequestId = theirCall.header("X-Request-Id");
+        ConsoleClient tenant = new ConsoleClient(baseUrl());
+
+        HttpResponse<String> signedIn = tenant.signIn(mine.key());
+        HttpResponse<String> myCalls = tenant.get("/console/me/calls?tenant=" + theirs.id());
+
+        assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/console/me"));
+        assertThat(myCalls.statusCode()).isEqualTo(200);
+        assertThat(myCalls.body()).doesNotContain(theirRequestId).doesNotContain(mine.key());
+        assertThat(tenant.get("/console/me/calls/" + theirRequestId).statusCode()).isEqualTo(404);
+        assertThat(tenant.get("/console/calls/" + theirRequestId).statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/calls?tenant=" + theirs.id()).statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/tenants/" + theirs.id()).statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/statements?tenant=" + theirs.id()).statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/usage.csv").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void revokingTheKeyATenantSignedInWithEndsItsSessionAtOnce() {
+        TestTenant tenant = tenant();
+        ConsoleClient console = new ConsoleClient(baseUrl());
+        console.signIn(tenant.key());
+        String keyId = admin("GET", "/admin/tenants/" + tenant.id() + "/keys", null).json().get(0).path("id")
+            .asString();
+
+        HttpResponse<String> before = console.get("/console/me");
+        admin("DELETE", "/admin/tenants/" + tenant.id() + "/keys/" + keyId, null);
+        HttpResponse<String> after = console.get("/console/me");
+
+        assertThat(before.statusCode()).isEqualTo(200);
+        assertThat(after.statusCode()).isEqualTo(302);
+        assertThat(after.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/console/sign-in?ended"));
+        assertThat(console.get("/console/me").statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void signingOutEndsTheSession() {
+        ConsoleClient admin = new ConsoleClient(baseUrl());
+        admin.signIn(ADMIN_TOKEN);
+        admin.get("/console");
+
+        HttpResponse<String> signedOut = admin.post("/console/sign-out", Map.of(), true);
+
+        assertThat(signedOut.statusCode()).isEqualTo(302);
+        assertThat(signedOut.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/console/sign-in?signedOut"));
+        assertThat(admin.get("/console").statusCode()).isEqualTo(302);
+    }
+}
