@@ -77,7 +77,7 @@ SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotenc
 FROM reservation r
 WHERE r.request_id = :rid::uuid
 -- the sweeper recorded it as abandoned meanwhile: settled without its reservation instead
-ON CONFLICT (request_id) DO NOTHING;
+ON CONFLICT ON CONSTRAINT call_ledger_pkey DO NOTHING;
 
 WITH applied AS (
     DELETE FROM reservation r USING call_ledger l
