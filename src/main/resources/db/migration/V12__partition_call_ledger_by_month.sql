@@ -132,3 +132,30 @@ FROM (SELECT substring(pg_get_constraintdef(oid) FROM '''([^'']+)''')::timestamp
       FROM pg_constraint
       WHERE conrelid = 'call_ledger_legacy'::regclass AND conname = 'call_ledger_before_partitions') b
 CROSS JOIN generate_series(0, 2) m;
+
+-- The ledger's calls summed per UTC day, tenant, key, model, cost centre and project, for reports over many rows
+-- (bench/REPORTS.md: a month of 10 M calls). Only days that can no longer change are summed ("sealed",
+-- report.LedgerRollup): a report reads this table for days before sealed_until and the ledger itself from there on,
+-- in one snapshot, so it is as exact as the ledger. Tags are not summed: a report grouped by a tag reads the ledger.
+CREATE TABLE call_ledger_day (
+    day            DATE           NOT NULL,
+    tenant_id      VARCHAR(64)    NOT NULL,
+    key_id         UUID           NOT NULL,
+    model_id       VARCHAR(128)   NOT NULL,
+    cost_centre_id VARCHAR(64),
+    project        VARCHAR(64),
+    calls          BIGINT         NOT NULL,
+    billed_calls   BIGINT         NOT NULL,
+    failed_calls   BIGINT         NOT NULL,
+    images         BIGINT         NOT NULL,
+    cost_usd       NUMERIC        NOT NULL
+);
+CREATE INDEX call_ledger_day_day ON call_ledger_day (day);
+
+-- sealed_until: the first day not in call_ledger_day; NULL until the first day is sealed.
+CREATE TABLE call_ledger_rollup (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed_until DATE,
+    sealed_at    TIMESTAMPTZ
+);
+INSERT INTO call_ledger_rollup (id) VALUES (1);
