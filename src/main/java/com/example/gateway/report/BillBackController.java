@@ -2,6 +2,7 @@ package com.example.gateway.report;
 
 import java.time.Clock;
 import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -85,7 +86,7 @@ class BillBackController {
         if (chosen == ReportFormat.JSON) {
             return ReportResponses.json(statement);
         }
-        List<List<?>> lines = new java.util.ArrayList<>();
+        List<List<?>> lines = new ArrayList<>();
         statement.lines()
             .forEach(line -> lines.add(Arrays.asList(line.tenant(), line.project(), line.model(), null, null,
                     line.calls(), line.billedCalls(), line.images(), line.costUsd())));
