@@ -125,11 +125,11 @@ SELECT r.request_id, r.tenant_id, r.key_id, r.model_id, r.endpoint, r.idempotenc
 FROM reservation r
 WHERE r.request_id = :rid::uuid
 -- the sweeper recorded it as abandoned meanwhile: settled without its reservation instead
-ON CONFLICT (request_id) DO NOTHING;
+ON CONFLICT ON CONSTRAINT call_ledger_pkey DO NOTHING;
 
 WITH applied AS (
     DELETE FROM reservation r USING call_ledger l
-    WHERE r.request_id = ANY(ARRAY[:rid::uuid]) AND l.request_id = r.request_id
+    WHERE r.request_id = ANY(ARRAY[:rid::uuid]) AND l.request_id = r.request_id AND l.created_at = r.created_at
     RETURNING r.tenant_id, r.key_id, r.cost_centre_id, r.amount_usd, r.month, r.holds_upstream_slot,
               l.cost_usd
 ), locked_keys AS (

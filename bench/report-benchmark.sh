@@ -134,7 +134,7 @@ VACUUM (ANALYZE) tenant, api_key, call_ledger;
 SQL
 load_end=$(date +%s.%N)
 "${PSQL[@]}" -At -F ' ' -c "SELECT 'Loaded', count(*), 'ledger rows,', count(DISTINCT tenant_id), 'tenants,',
-        pg_size_pretty(pg_total_relation_size('call_ledger')), 'with indexes, from', min(created_at), 'to',
+        pg_size_pretty((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('call_ledger'))), 'with indexes, from', min(created_at), 'to',
         max(created_at) FROM call_ledger"
 awk -v s="$load_start" -v e="$load_end" 'BEGIN {printf "Load took %.1f s\n", e - s}'
 
@@ -143,14 +143,15 @@ awk -v s="$load_start" -v e="$load_end" 'BEGIN {printf "Load took %.1f s\n", e -
 # (plan_cache_mode=force_custom_plan, which the gateway sets for its reports). For comparison it is also timed under
 # force_generic_plan: what a cached plan for any parameters would do without that setting.
 TENANT="bench-007"
-USAGE_TYPES="timestamptz, timestamptz, boolean, boolean, boolean, boolean"
+USAGE_TYPES="timestamptz, timestamptz, boolean, boolean, boolean, boolean, boolean, boolean, date, date, date, timestamptz, text, text, text, text"
 TENANT_TYPES="timestamptz, timestamptz, varchar"
-# name | statement file | parameter types | values after from and to
+DAYS="false, false, '${FROM%%T*}', '$(date -u -d "${TO%%T*} -1 day" +%F)', '${FROM%%T*}', '$FROM', NULL, NULL, NULL, NULL"
+# name | statement file | parameter types | values after from and to (usage: nothing sealed, no tag, no filter)
 CASES=(
-    "usage groupBy=tenant|usage.sql|$USAGE_TYPES|true, false, false, false"
-    "usage groupBy=tenant,day|usage.sql|$USAGE_TYPES|true, true, false, false"
-    "usage groupBy=model,key|usage.sql|$USAGE_TYPES|false, false, true, true"
-    "usage groupBy=tenant,day,model,key|usage.sql|$USAGE_TYPES|true, true, true, true"
+    "usage groupBy=tenant|usage.sql|$USAGE_TYPES|true, false, false, false, $DAYS"
+    "usage groupBy=tenant,day|usage.sql|$USAGE_TYPES|true, true, false, false, $DAYS"
+    "usage groupBy=model,key|usage.sql|$USAGE_TYPES|false, false, true, true, $DAYS"
+    "usage groupBy=tenant,day,model,key|usage.sql|$USAGE_TYPES|true, true, true, true, $DAYS"
     "statement (one tenant, one month)|statement.sql|$TENANT_TYPES|'$TENANT'"
     "tenant self-service days|tenant-days.sql|$TENANT_TYPES|'$TENANT'"
 )
@@ -159,9 +160,15 @@ CASES=(
 prepare() {
     local mode=$1 file=$2 types=$3
     local sql
-    sql=$(sed -e 's/:from\b/$1/g' -e 's/:to\b/$2/g' \
-              -e 's/:byTenant\b/$3/g' -e 's/:byDay\b/$4/g' -e 's/:byModel\b/$5/g' -e 's/:byKey\b/$6/g' \
-              -e 's/:tenant\b/$3/g' "$SQL_DIR/$file")
+    if [[ $file == usage.sql ]]; then
+        sql=$(sed -e 's/:from\b/$1/g' -e 's/:to\b/$2/g' \
+                  -e 's/:byTenant\b/$3/g' -e 's/:byDay\b/$4/g' -e 's/:byModel\b/$5/g' -e 's/:byKey\b/$6/g' \
+                  -e 's/:byCostCentre\b/$7/g' -e 's/:byProject\b/$8/g' -e 's/:fromDay\b/$9/g' -e 's/:toDay\b/$10/g' \
+                  -e 's/:rollupUntil\b/$11/g' -e 's/:rawFrom\b/$12/g' -e 's/:tagKey\b/$13/g' -e 's/:tenant\b/$14/g' \
+                  -e 's/:costCentre\b/$15/g' -e 's/:project\b/$16/g' "$SQL_DIR/$file")
+    else
+        sql=$(sed -e 's/:from\b/$1/g' -e 's/:to\b/$2/g' -e 's/:tenant\b/$3/g' "$SQL_DIR/$file")
+    fi
     printf 'SET plan_cache_mode = %s;\nPREPARE report(%s) AS\n%s;\n' "$mode" "$types" "$sql"
 }
 

@@ -144,7 +144,7 @@ final class DocumentedErrors {
                     : "the tenant key is missing, unknown or revoked (the admin token is refused here)";
             case BUDGET_EXHAUSTED -> "the tenant's monthly budget cannot pay for this call";
             case TENANT_SUSPENDED -> "the tenant is suspended";
-            case NOT_FOUND -> admin ? "no such tenant or key" : "no generation with this id was made for this tenant";
+            case NOT_FOUND -> admin ? "no such tenant, key or cost centre" : "no generation with this id was made for this tenant";
             case METHOD_NOT_ALLOWED -> "this method is not allowed here";
             case CONFLICT -> "it already exists";
             case IDEMPOTENCY_IN_PROGRESS -> "a call with this Idempotency-Key is still in flight; retry later";

@@ -115,7 +115,9 @@ class UsageController {
                 rows.stream().mapToLong(UsageReport.Row::billedCalls).sum(),
                 rows.stream().mapToLong(UsageReport.Row::failedCalls).sum(),
                 rows.stream().mapToLong(UsageReport.Row::images).sum(),
-                Amounts.sum(rows.stream().map(UsageReport.Row::costUsd).toList()));
+                Amounts.sum(rows.stream().map(UsageReport.Row::costUsd).toList()),
+                Amounts.sum(rows.stream().map(UsageReport.Row::adjustmentsUsd).toList()),
+                Amounts.sum(rows.stream().map(UsageReport.Row::totalUsd).toList()));
         return new UsageReport(report.from(), report.to(), report.groupBy(), rows, total);
     }
 

@@ -8,7 +8,8 @@ public final class LedgerStatements {
     /**
      * The durable step for one call: its ledger row, from its reservation, which carries the price the call was
      * admitted at; ModelsLab is expected to have charged for it by the same rule as the tenant ({@code :charged}). No
-     * row when the reservation is gone.
+     * row when the reservation is gone. Conflicts are found by the primary key's name: (request_id) before the ledger
+     * was partitioned (V12), (request_id, created_at) after, and every writer of a call uses its admission instant.
      */
     public static final String RECORD = """
             INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
@@ -22,7 +23,7 @@ public final class LedgerStatements {
             FROM reservation r
             WHERE r.request_id = :requestId
             -- the sweeper recorded it as abandoned meanwhile: settled without its reservation instead
-            ON CONFLICT (request_id) DO NOTHING
+            ON CONFLICT ON CONSTRAINT call_ledger_pkey DO NOTHING
             """;
 
     /**
@@ -41,7 +42,8 @@ public final class LedgerStatements {
                         :upstreamStatus, :httpStatus, :images, :cost, :latency, :promptSha256, :admittedAt, :now,
                         :priceId, :unitPrice, :expectedModelsLab, :costCentre, :project,
                         nullif(jsonb_object(CAST(:tagKeys AS text[]), CAST(:tagValues AS text[])), '{}'), :trackId)
-                ON CONFLICT (request_id) DO UPDATE SET upstream_id = EXCLUDED.upstream_id, outcome = EXCLUDED.outcome,
+                ON CONFLICT ON CONSTRAINT call_ledger_pkey
+                DO UPDATE SET upstream_id = EXCLUDED.upstream_id, outcome = EXCLUDED.outcome,
                     upstream_status = EXCLUDED.upstream_status, http_status = EXCLUDED.http_status,
                     cost_usd = EXCLUDED.cost_usd, upstream_latency_ms = EXCLUDED.upstream_latency_ms,
                     settled_at = EXCLUDED.settled_at, expected_modelslab_usd = EXCLUDED.expected_modelslab_usd
@@ -79,7 +81,8 @@ public final class LedgerStatements {
             WITH swept AS (
                 DELETE FROM reservation WHERE request_id IN (
                     SELECT request_id FROM reservation r WHERE created_at < :cutoff
-                      AND NOT EXISTS (SELECT 1 FROM call_ledger l WHERE l.request_id = r.request_id)
+                      AND NOT EXISTS (SELECT 1 FROM call_ledger l
+                                      WHERE l.request_id = r.request_id AND l.created_at = r.created_at)
                     ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED)
                 RETURNING *
             ), recorded AS (
@@ -91,7 +94,7 @@ public final class LedgerStatements {
                        prompt_sha256, created_at, :now, price_id, unit_price_usd, 0, cost_centre_id, project, tags,
                        track_id
                 FROM swept
-                ON CONFLICT (request_id) DO UPDATE SET settled_at = call_ledger.settled_at
+                ON CONFLICT ON CONSTRAINT call_ledger_pkey DO UPDATE SET settled_at = call_ledger.settled_at
                 RETURNING request_id, outcome, cost_usd
             ), charged AS (
                 -- what a settlement that raced the sweep recorded: charged here, its reservation being gone
@@ -132,7 +135,8 @@ public final class LedgerStatements {
 
     /** Recorded calls still holding their reservation: their replica died between the two settlement steps. */
     static final String RECORDED = """
-            SELECT r.tenant_id, r.request_id FROM reservation r JOIN call_ledger l ON l.request_id = r.request_id
+            SELECT r.tenant_id, r.request_id FROM reservation r
+            JOIN call_ledger l ON l.request_id = r.request_id AND l.created_at = r.created_at
             WHERE l.settled_at < ? ORDER BY r.tenant_id LIMIT 1000
             """;
 

@@ -142,7 +142,7 @@ public final class QuotaStatements {
     public static final String APPLY = lockingLevelsOf("applied", """
             WITH applied AS (
                 DELETE FROM reservation r USING call_ledger l
-                WHERE r.request_id = ANY(:requestIds) AND l.request_id = r.request_id
+                WHERE r.request_id = ANY(:requestIds) AND l.request_id = r.request_id AND l.created_at = r.created_at
                 RETURNING r.tenant_id, r.key_id, r.cost_centre_id, r.amount_usd, r.month, r.holds_upstream_slot,
                           l.cost_usd
             ), %s, key_state AS (

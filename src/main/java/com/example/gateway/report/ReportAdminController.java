@@ -37,21 +37,27 @@ class ReportAdminController {
     }
 
     @GetMapping("/admin/usage")
-    @Operation(summary = "Usage of all tenants over UTC days, grouped by tenant, day, model and/or key",
+    @Operation(summary = "Usage of all tenants over UTC days, grouped by tenant, day, model, key, cost centre, "
+            + "project and/or a tag",
             description = "from and to are UTC days, both included, at most 366 days apart. groupBy combines tenant, "
-                    + "day, model and key, comma-separated (default tenant); each row carries only those. "
-                    + "billedCalls cost something; failedCalls ended neither success nor processing; images count "
-                    + "billed calls only. CSV with ?format=csv or Accept: text/csv (rows only; total is their sum).")
+                    + "day, model, key, costCentre, project and one tag:<key>, comma-separated (default tenant); each "
+                    + "row carries only those. tenant, costCentre and project filter. billedCalls cost something; "
+                    + "failedCalls ended neither success nor processing; images count billed calls only. costUsd is "
+                    + "the calls' cost, adjustmentsUsd the adjustments of the months whose first day is in the range "
+                    + "(an adjustment has no day, model, key or tag: grouped by one of those it is a row with them "
+                    + "empty), totalUsd both. CSV with ?format=csv or Accept: text/csv (rows only; total is their "
+                    + "sum).")
     @ApiResponse(responseCode = "200", content = {
             @Content(mediaType = "application/json", schema = @Schema(implementation = UsageReport.class)),
             @Content(mediaType = "text/csv", schema = @Schema(type = "string")) })
     ResponseEntity<Object> usage(@RequestParam(required = false) String from,
             @RequestParam(required = false) String to, @RequestParam(required = false) String groupBy,
-            @RequestParam(required = false) String format,
+            @RequestParam(required = false) String tenant, @RequestParam(required = false) String costCentre,
+            @RequestParam(required = false) String project, @RequestParam(required = false) String format,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
         rateLimiter.acquire(ReportRateLimiter.ADMIN);
         ReportFormat chosen = ReportFormat.of(format, accept);
-        UsageQuery query = UsageQuery.parse(from, to, groupBy);
+        UsageQuery query = UsageQuery.parse(from, to, groupBy, tenant, costCentre, project);
         UsageReport report = reports.usage(query);
         if (chosen == ReportFormat.JSON) {
             return ReportResponses.json(report);
@@ -61,9 +67,10 @@ class ReportAdminController {
 
     @GetMapping("/admin/tenants/{id}/statement")
     @Operation(summary = "A tenant's statement for one month (UTC), per day, model and unit price",
-            description = "month is YYYY-MM, the current UTC month by default. totalUsd is the exact sum of the "
-                    + "tenant's ledger rows in the month. Limits are the tenant's current settings. CSV with "
-                    + "?format=csv or Accept: text/csv (lines only).")
+            description = "month is YYYY-MM, the current UTC month by default. callsUsd is the exact sum of the "
+                    + "tenant's calls in the month, adjustmentsUsd of its adjustments, totalUsd both: the tenant's "
+                    + "ledger for the month. Limits are the tenant's current settings. CSV with ?format=csv or "
+                    + "Accept: text/csv (lines only).")
     @ApiResponse(responseCode = "200", content = {
             @Content(mediaType = "application/json", schema = @Schema(implementation = Statement.class)),
             @Content(mediaType = "text/csv", schema = @Schema(type = "string")) })

@@ -14,14 +14,21 @@ public final class ReportCsv {
     private ReportCsv() {
     }
 
-    /** The report's rows, with a column per grouped dimension ({@code keyPrefix} follows {@code key}). */
+    /**
+     * The report's rows, with a column per grouped dimension, as named in {@code groupBy} ({@code keyPrefix} follows
+     * {@code key}; a tag's column is {@code tag:<key>}), then the figures.
+     */
     public static ResponseEntity<Object> usage(UsageReport report) {
         List<String> groupBy = report.groupBy();
-        List<String> header = new ArrayList<>(groupBy);
-        if (groupBy.contains(Dimension.KEY.parameter())) {
-            header.add(header.indexOf(Dimension.KEY.parameter()) + 1, "keyPrefix");
+        List<String> header = new ArrayList<>();
+        for (String column : groupBy) {
+            header.add(column);
+            if (column.equals(Dimension.KEY.parameter())) {
+                header.add("keyPrefix");
+            }
         }
-        header.addAll(List.of("calls", "billedCalls", "failedCalls", "images", "costUsd"));
+        header.addAll(List.of("calls", "billedCalls", "failedCalls", "images", "costUsd", "adjustmentsUsd",
+                "totalUsd"));
         return ReportResponses.csv("usage-" + report.from() + "-" + report.to() + ".csv", header, report.rows(),
                 row -> usageValues(groupBy, row));
     }
@@ -37,20 +44,22 @@ public final class ReportCsv {
 
     private static List<Object> usageValues(List<String> groupBy, UsageReport.Row row) {
         List<Object> values = new ArrayList<>();
-        if (groupBy.contains(Dimension.TENANT.parameter())) {
-            values.add(row.tenant());
+        for (String column : groupBy) {
+            switch (column) {
+                case "tenant" -> values.add(row.tenant());
+                case "day" -> values.add(row.day());
+                case "model" -> values.add(row.model());
+                case "key" -> {
+                    values.add(row.key());
+                    values.add(row.keyPrefix());
+                }
+                case "costCentre" -> values.add(row.costCentre());
+                case "project" -> values.add(row.project());
+                default -> values.add(row.tag());
+            }
         }
-        if (groupBy.contains(Dimension.DAY.parameter())) {
-            values.add(row.day());
-        }
-        if (groupBy.contains(Dimension.MODEL.parameter())) {
-            values.add(row.model());
-        }
-        if (groupBy.contains(Dimension.KEY.parameter())) {
-            values.add(row.key());
-            values.add(row.keyPrefix());
-        }
-        values.addAll(List.of(row.calls(), row.billedCalls(), row.failedCalls(), row.images(), row.costUsd()));
+        values.addAll(List.of(row.calls(), row.billedCalls(), row.failedCalls(), row.images(), row.costUsd(),
+                row.adjustmentsUsd(), row.totalUsd()));
         return values;
     }
 }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The report SQL, kept in {@code src/main/resources/reports/*.sql} rather than in Java so that
- * {@code bench/report-benchmark.sh} times the very statements the gateway runs.
+ * {@code bench/report-benchmark.sh} and {@code bench/reports.sh} time the very statements the gateway runs.
  */
 final class ReportStatements {
 
@@ -15,11 +15,17 @@ final class ReportStatements {
     static final String STATEMENT = load("statement.sql");
     static final String TENANT_DAYS = load("tenant-days.sql");
     static final String TENANT = load("tenant.sql");
+    static final String SEALED_UNTIL = "SELECT sealed_until FROM call_ledger_rollup WHERE id = 1";
+    static final String TENANT_PROJECTS = load("tenant-projects.sql");
+    static final String CHARGEBACK = load("chargeback.sql");
+    static final String COST_CENTRE = load("cost-centre.sql");
+    static final String COST_CENTRE_STATEMENT = load("cost-centre-statement.sql");
+    static final String COST_CENTRE_ADJUSTMENTS = load("cost-centre-adjustments.sql");
 
     private ReportStatements() {
     }
 
-    private static String load(String name) {
+    static String load(String name) {
         String path = "reports/" + name;
         try (InputStream in = ReportStatements.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {

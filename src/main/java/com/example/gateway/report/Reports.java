@@ -8,11 +8,12 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Where every report statement runs: the reports' own pool (see {@link ReportsConfiguration}), in read-only
- * transactions of its own transaction manager, which is deliberately not a bean so that {@code @Transactional}
+ * repeatable-read transactions of its own transaction manager, which is deliberately not a bean so that {@code @Transactional}
  * elsewhere keeps finding only the main one.
  */
 @Component
@@ -27,6 +28,9 @@ class Reports {
         this.jdbc = JdbcClient.create(dataSource);
         this.readOnly = new TransactionTemplate(new JdbcTransactionManager(dataSource));
         this.readOnly.setReadOnly(true);
+        // One snapshot for all statements of a report: the sealed days' sums (LedgerRollup) and the ledger after them
+        // are read as of the same moment, so a day sealed meanwhile is counted once.
+        this.readOnly.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
 
     /** Runs the work in one read-only transaction, so that {@code SET LOCAL} lasts exactly as long as it. */

@@ -19,11 +19,13 @@ import org.springframework.validation.annotation.Validated;
  * request gets 503 {@code unavailable}. A month of 1,000,000 ledger rows aggregates in under a second, a 366-day usage
  * report in 6 to 12 s (bench/REPORTS.md), so this is only reached by a database in trouble or a much larger ledger
  * @param rateLimit how many report requests one tenant, or the admin token, may make on this replica
+ * @param rollup the summing of past days that keeps reports over millions of calls fast ({@link LedgerRollup})
  */
 @Validated
 @ConfigurationProperties("gateway.reports")
 record ReportsProperties(@DefaultValue @Valid Datasource datasource,
-        @DefaultValue("30s") @NotNull Duration statementTimeout, @DefaultValue @Valid RateLimit rateLimit) {
+        @DefaultValue("30s") @NotNull Duration statementTimeout, @DefaultValue @Valid RateLimit rateLimit,
+        @DefaultValue @Valid Rollup rollup) {
 
     /**
      * @param url JDBC URL, e.g. CloudNativePG's {@code -ro} service (a read replica); blank means the main database's
@@ -40,5 +42,15 @@ record ReportsProperties(@DefaultValue @Valid Datasource datasource,
      * A token bucket: {@code burst} requests at once, refilled at {@code perMinute}.
      */
     record RateLimit(@DefaultValue("10") @Positive int burst, @DefaultValue("30") @Positive int perMinute) {
+    }
+
+    /**
+     * @param enabled whether this replica seals days; reports read whatever is sealed either way
+     * @param sealAfter how long after its end a day may be sealed: more than any clock skew between replicas
+     * @param interval time between two runs on one replica (the first after one interval)
+     * @param daysPerRun days with calls one run seals at most, so a first run on a long ledger catches up in steps
+     */
+    record Rollup(@DefaultValue("true") boolean enabled, @DefaultValue("24h") @NotNull Duration sealAfter,
+            @DefaultValue("10m") @NotNull Duration interval, @DefaultValue("31") @Positive int daysPerRun) {
     }
 }

@@ -38,16 +38,21 @@ class TenantUsageController {
 
     @GetMapping("/api/v1/usage")
     @Operation(summary = "The calling tenant's usage in one month (UTC)",
-            description = "month is YYYY-MM, the current UTC month by default. spentUsd sums the month's calls; "
-                    + "reservedUsd is held by calls still in flight; remainingUsd is the budget less both, or null "
-                    + "without a budget. days lists the UTC days with calls. Each tenant may ask a few times a "
-                    + "minute (429 rate_limited with Retry-After beyond that).")
+            description = "month is YYYY-MM, the current UTC month by default. spentUsd sums the month's calls and "
+                    + "adjustments (adjustmentsUsd); reservedUsd is held by calls still in flight; remainingUsd is "
+                    + "the budget less both, or null without a budget. days lists the UTC days with calls. With "
+                    + "groupBy=project, projects lists the month per project the tenant's calls named "
+                    + "(X-Gateway-Project; null for none). Each tenant may ask a few times a minute (429 "
+                    + "rate_limited with Retry-After beyond that).")
     TenantUsage usage(
             @Parameter(hidden = true) @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false)
             String authorization,
-            @RequestParam(required = false) String month) {
+            @RequestParam(required = false) String month, @RequestParam(required = false) String groupBy) {
         Caller caller = authenticator.authenticate(BearerTokens.from(authorization), null);
         rateLimiter.acquire("tenant:" + caller.tenantId());
-        return reports.tenantUsage(caller.tenantId(), UtcPeriod.month(month, clock));
+        if (groupBy != null && !groupBy.equals("project")) {
+            throw UtcPeriod.invalid("Parameter 'groupBy' takes only project here.");
+        }
+        return reports.tenantUsage(caller.tenantId(), UtcPeriod.month(month, clock), groupBy != null);
     }
 }

@@ -1,6 +1,7 @@
 package com.example.gateway.ledger;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -130,10 +131,9 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
     @Test
     void callsSettledTogetherAreEachRecordedAndChargedOnceEvenWhenOneReservationWasReleased() throws Exception {
         TestTenant tenant = newTenant().budget("1.00").create();
-        List<Reservation> calls = List.of(reserve(tenant), reserve(tenant), reserve(tenant), reserve(tenant));
         // The sweeper takes the last call for one whose replica died: released, recorded as abandoned.
+        List<Reservation> calls = List.of(reserve(tenant), reserve(tenant), reserve(tenant), aged(reserve(tenant)));
         UUID late = calls.get(3).admission().requestId();
-        ageReservation(late);
         assertThat(sweep(tenant)).isEqualTo(1);
 
         List<Balance> balances = settleAtOnce(calls);
@@ -195,9 +195,8 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
         TestTenant tenant = newTenant().budget("1.00").create();
         int rounds = 15;
         for (int round = 0; round < rounds; round++) {
-            Reservation call = reserve(tenant);
+            Reservation call = aged(reserve(tenant));
             UUID id = call.admission().requestId();
-            ageReservation(id);
             CountDownLatch start = new CountDownLatch(1);
             try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
                 Future<Balance> settled = threads.submit(() -> {
@@ -325,6 +324,15 @@ class ReservationSweeperTest extends GatewayIntegrationTest {
                         FROM call_ledger l WHERE l.tenant_id = q.tenant_id) AS ledger
                 FROM quota_state q WHERE q.tenant_id = ?
                 """).param(tenant.id()).query().singleRow();
+    }
+
+    /**
+     * The call as if admitted an hour ago, by a replica that then died, for the sweeper to take; its admission instant
+     * moves with its reservation, since every ledger row of a call carries that instant (the ledger's key with its id).
+     */
+    private Reservation aged(Reservation call) {
+        ageReservation(call.admission().requestId());
+        return new Reservation(call.admission(), call.admittedAt().minus(Duration.ofHours(1)), call.month());
     }
 
     /** Makes the call's reservation look like one whose replica died an hour ago, for the sweeper to take. */

@@ -120,7 +120,8 @@ class UsageReportTest extends GatewayIntegrationTest {
         assertThat(byAccept.header("Content-Disposition")).contains("usage-2034-01-01-2034-03-31.csv");
         assertThat(byFormat.body()).isEqualTo(byAccept.body());
         assertThat(byAccept.body().lines().findFirst().orElseThrow())
-            .isEqualTo("tenant,day,model,key,keyPrefix,calls,billedCalls,failedCalls,images,costUsd");
+            .isEqualTo("tenant,day,model,key,keyPrefix,calls,billedCalls,failedCalls,images,costUsd,adjustmentsUsd,"
+                    + "totalUsd");
         List<CSVRecord> records = parse(byAccept.body());
         assertThat(records).hasSize(json.get("rows").size()).hasSize(7);
         List<Map<String, String>> fromJson = new ArrayList<>();
