@@ -29,28 +29,30 @@ public class Adjustments {
     /**
      * Moves the tenant's and its cost centre's spending by the adjustment just inserted ({@code %s}, a CTE named
      * {@code adjustment}), when their quota rows are in its month or an older one (an older row is rolled into it, as
-     * admission would). Locks the tenant's row before the cost centre's, the order every statement uses.
+     * admission would). Locks the cost centre's row before the tenant's (the tenant's update waits for the cost
+     * centre's through its one-time filter), the order of every statement that locks both
+     * ({@code QuotaStatements.lockingLevelsOf}).
      */
     private static final String MOVE_BUDGETS = """
             WITH adjustment AS (%s
                 RETURNING id, tenant_id, cost_centre_id, project, month, amount_usd, reason, kind, request_id, created_at
-            ), tenant_row AS (
-                UPDATE quota_state q SET
-                    month_spent_usd = CASE WHEN q.month >= a.month THEN q.month_spent_usd ELSE 0 END
-                        + CASE WHEN q.month <= a.month THEN a.amount_usd ELSE 0 END,
-                    month = greatest(q.month, a.month)
-                FROM adjustment a WHERE q.tenant_id = a.tenant_id
-                RETURNING q.tenant_id
             ), cost_centre_row AS (
                 UPDATE cost_centre_quota_state c SET
                     month_spent_usd = CASE WHEN c.month >= a.month THEN c.month_spent_usd ELSE 0 END
                         + CASE WHEN c.month <= a.month THEN a.amount_usd ELSE 0 END,
                     month = greatest(c.month, a.month)
-                FROM adjustment a JOIN tenant_row t ON t.tenant_id = a.tenant_id
-                WHERE c.cost_centre_id = a.cost_centre_id
+                FROM adjustment a WHERE c.cost_centre_id = a.cost_centre_id
                 RETURNING c.cost_centre_id
+            ), tenant_row AS (
+                UPDATE quota_state q SET
+                    month_spent_usd = CASE WHEN q.month >= a.month THEN q.month_spent_usd ELSE 0 END
+                        + CASE WHEN q.month <= a.month THEN a.amount_usd ELSE 0 END,
+                    month = greatest(q.month, a.month)
+                FROM adjustment a
+                WHERE q.tenant_id = a.tenant_id AND (SELECT count(*) FROM cost_centre_row) >= 0
+                RETURNING q.tenant_id
             )
-            SELECT a.* FROM adjustment a LEFT JOIN (SELECT count(*) FROM cost_centre_row) AS moved ON true
+            SELECT a.* FROM adjustment a LEFT JOIN (SELECT count(*) FROM tenant_row) AS moved ON true
             """;
 
     private static final String RECORD_MANUAL = MOVE_BUDGETS.formatted("""

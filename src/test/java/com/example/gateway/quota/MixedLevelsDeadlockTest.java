@@ -73,7 +73,7 @@ class MixedLevelsDeadlockTest extends GatewayIntegrationTest {
                     for (int i = 0; Instant.now().isBefore(end); i++) {
                         String[] key = keys.get((worker + i) % keys.size());
                         String base = replicas.get((worker + i) % 2);
-                        Response response = i % 25 == 0
+                        Response response = i % 10 == 0
                                 ? send(base, "POST", "/admin/tenants/" + key[1] + "/adjustments",
                                         "{\"amountUsd\":\"-0.001\",\"reason\":\"load\"}",
                                         Map.of("Authorization", "Bearer " + ADMIN_TOKEN))
