@@ -114,6 +114,63 @@ class ConsoleSecurityTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void financeReadsChargebackAndCostCentresButCannotCreateTenantsOrCostCentres() {
+        ConsoleClient finance = new ConsoleClient(baseUrl());
+        finance.signIn(FINANCE_TOKEN);
+
+        assertThat(finance.get("/console/chargeback").statusCode()).isEqualTo(200);
+        assertThat(finance.get("/console/chargeback.csv").statusCode()).isEqualTo(200);
+        HttpResponse<String> costCentres = finance.get("/console/cost-centres");
+        assertThat(costCentres.statusCode()).isEqualTo(200);
+        assertThat(costCentres.body()).doesNotContain("create-cost-centre");
+        assertThat(finance.post("/console/cost-centres", Map.of("id", "finance-made", "name", "No"), true)
+            .statusCode()).isEqualTo(403);
+        assertThat(finance.post("/console/tenants", Map.of("id", "finance-tenant", "name", "No"), true)
+            .statusCode()).isEqualTo(403);
+        assertThat(admin("GET", "/admin/cost-centres/finance-made", null).status()).isEqualTo(404);
+        assertThat(admin("GET", "/admin/tenants/finance-tenant", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aTenantCannotReachTheChargebackCostCentresOrAdjustments() {
+        TestTenant mine = tenant();
+        ConsoleClient tenant = new ConsoleClient(baseUrl());
+        tenant.signIn(mine.key());
+
+        assertThat(tenant.get("/console/chargeback").statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/chargeback.csv").statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/chargeback/print").statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/cost-centres").statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/adjustments/" + mine.id()).statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/me").body()).doesNotContain("Chargeback", "Cost centres");
+    }
+
+    @Test
+    void theNewFormsRequireTheCsrfToken() {
+        TestTenant target = tenant();
+        ConsoleClient admin = new ConsoleClient(baseUrl());
+        admin.signIn(ADMIN_TOKEN);
+        admin.get("/console/cost-centres");
+
+        HttpResponse<String> costCentre = admin.post("/console/cost-centres",
+                Map.of("id", "forged-cc", "name", "Forged"), false);
+        HttpResponse<String> adjustment = admin.post("/console/adjustments/" + target.id(),
+                Map.of("amountUsd", "-1", "reason", "forged"), false);
+        HttpResponse<String> key = admin.post("/console/tenants/" + target.id() + "/keys",
+                Map.of("name", "forged", "monthlyBudgetUsd", "1"), false);
+        HttpResponse<String> genuine = admin.post("/console/adjustments/" + target.id(),
+                Map.of("amountUsd", "-0.25", "reason", "goodwill"), true);
+
+        assertThat(costCentre.statusCode()).isEqualTo(403);
+        assertThat(adjustment.statusCode()).isEqualTo(403);
+        assertThat(key.statusCode()).isEqualTo(403);
+        assertThat(admin("GET", "/admin/cost-centres/forged-cc", null).status()).isEqualTo(404);
+        assertThat(admin("GET", "/admin/tenants/" + target.id() + "/keys", null).json().size()).isEqualTo(1);
+        assertThat(genuine.statusCode()).isEqualTo(302);
+        assertThat(admin("GET", "/admin/tenants/" + target.id() + "/adjustments", null).json().size()).isEqualTo(1);
+    }
+
+    @Test
     void aTenantSeesOnlyItsOwnCallsWhateverTheUrlSays() {
         TestTenant mine = tenant();
         TestTenant theirs = tenant();
