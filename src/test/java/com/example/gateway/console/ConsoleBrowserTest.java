@@ -286,7 +286,7 @@ class ConsoleBrowserTest extends GatewayIntegrationTest {
 
         for (String path : new String[] { "/console", "/console/tenants", "/console/usage", "/console/statements",
             "/console/calls", "/console/prices", "/console/reconciliation", "/console/chargeback",
-            "/console/cost-centres" }) {
+            "/console/cost-centres", "/console/webhooks" }) {
             b.open(path);
             Object tooWide = b.script("""
                     const width = document.documentElement.clientWidth;

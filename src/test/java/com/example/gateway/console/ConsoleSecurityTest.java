@@ -114,7 +114,7 @@ class ConsoleSecurityTest extends GatewayIntegrationTest {
     }
 
     @Test
-    void financeReadsChargebackAndCostCentresButCannotCreateTenantsOrCostCentres() {
+    void financeReadsChargebackAndCostCentresButCannotCreateTenantsOrRetryWebhookDeliveries() {
         ConsoleClient finance = new ConsoleClient(baseUrl());
         finance.signIn(FINANCE_TOKEN);
 
@@ -126,6 +126,9 @@ class ConsoleSecurityTest extends GatewayIntegrationTest {
         assertThat(finance.post("/console/cost-centres", Map.of("id", "finance-made", "name", "No"), true)
             .statusCode()).isEqualTo(403);
         assertThat(finance.post("/console/tenants", Map.of("id", "finance-tenant", "name", "No"), true)
+            .statusCode()).isEqualTo(403);
+        assertThat(finance.get("/console/webhooks").statusCode()).isEqualTo(403);
+        assertThat(finance.post("/console/webhooks/" + java.util.UUID.randomUUID() + "/retry", Map.of(), true)
             .statusCode()).isEqualTo(403);
         assertThat(admin("GET", "/admin/cost-centres/finance-made", null).status()).isEqualTo(404);
         assertThat(admin("GET", "/admin/tenants/finance-tenant", null).status()).isEqualTo(404);
@@ -158,16 +161,42 @@ class ConsoleSecurityTest extends GatewayIntegrationTest {
                 Map.of("amountUsd", "-1", "reason", "forged"), false);
         HttpResponse<String> key = admin.post("/console/tenants/" + target.id() + "/keys",
                 Map.of("name", "forged", "monthlyBudgetUsd", "1"), false);
+        HttpResponse<String> retry = admin.post("/console/webhooks/" + java.util.UUID.randomUUID() + "/retry",
+                Map.of(), false);
         HttpResponse<String> genuine = admin.post("/console/adjustments/" + target.id(),
                 Map.of("amountUsd", "-0.25", "reason", "goodwill"), true);
 
         assertThat(costCentre.statusCode()).isEqualTo(403);
         assertThat(adjustment.statusCode()).isEqualTo(403);
         assertThat(key.statusCode()).isEqualTo(403);
+        assertThat(retry.statusCode()).isEqualTo(403);
         assertThat(admin("GET", "/admin/cost-centres/forged-cc", null).status()).isEqualTo(404);
         assertThat(admin("GET", "/admin/tenants/" + target.id() + "/keys", null).json().size()).isEqualTo(1);
         assertThat(genuine.statusCode()).isEqualTo(302);
         assertThat(admin("GET", "/admin/tenants/" + target.id() + "/adjustments", null).json().size()).isEqualTo(1);
+    }
+
+    @Test
+    void theUsageExplorersCostCentreAndProjectViewIsTheApisFile() {
+        String costCentre = "cc-usage-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        admin("POST", "/admin/cost-centres", """
+                {"id":"%s","name":"Usage"}""".formatted(costCentre));
+        TestTenant tenant = newTenant().costCentre(costCentre).create();
+        Response call = text2img(tenant.key(), Bodies.text2img("a cat"));
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        ConsoleClient admin = new ConsoleClient(baseUrl());
+        admin.signIn(ADMIN_TOKEN);
+
+        HttpResponse<String> csv = admin.get("/console/usage.csv?from=" + today + "&to=" + today
+                + "&groupBy=costCentre&groupBy=project&costCentre=" + costCentre);
+        HttpResponse<String> detail = admin.get("/console/calls/" + call.header("X-Request-Id"));
+        HttpResponse<String> webhooks = admin.get("/console/webhooks?status=failed");
+
+        assertThat(csv.body()).isEqualTo(admin("GET", "/admin/usage?from=" + today + "&to=" + today
+                + "&groupBy=costCentre,project&costCentre=" + costCentre + "&format=csv", null).body());
+        assertThat(csv.body()).contains(costCentre);
+        assertThat(detail.body()).contains("Final outcome");
+        assertThat(webhooks.statusCode()).isEqualTo(200);
     }
 
     @Test
