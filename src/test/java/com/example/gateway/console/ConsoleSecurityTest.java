@@ -114,7 +114,7 @@ class ConsoleSecurityTest extends GatewayIntegrationTest {
     }
 
     @Test
-    void financeReadsChargebackAndCostCentresButCannotCreateTenantsOrRetryWebhookDeliveries() {
+    void financeRecordsTopUpsButCannotCreateTenantsOrRetryWebhookDeliveries() {
         ConsoleClient finance = new ConsoleClient(baseUrl());
         finance.signIn(FINANCE_TOKEN);
 
@@ -127,6 +127,15 @@ class ConsoleSecurityTest extends GatewayIntegrationTest {
             .statusCode()).isEqualTo(403);
         assertThat(finance.post("/console/tenants", Map.of("id", "finance-tenant", "name", "No"), true)
             .statusCode()).isEqualTo(403);
+        String note = "console top-up " + java.util.UUID.randomUUID();
+        finance.get("/console/reconciliation");
+        assertThat(finance.post("/console/reconciliation/top-ups", Map.of("amountUsd", "25.00", "note", note), false)
+            .statusCode()).isEqualTo(403);
+        assertThat(finance.post("/console/reconciliation/top-ups", Map.of("amountUsd", "25.00", "note", note), true)
+            .statusCode()).isEqualTo(302);
+        assertThat(jdbc.sql("SELECT amount_usd FROM modelslab_top_up WHERE note = ?").param(note)
+            .query(java.math.BigDecimal.class).list()).singleElement().satisfies(
+                    amount -> assertThat(amount).isEqualByComparingTo("25"));
         assertThat(finance.get("/console/webhooks").statusCode()).isEqualTo(403);
         assertThat(finance.post("/console/webhooks/" + java.util.UUID.randomUUID() + "/retry", Map.of(), true)
             .statusCode()).isEqualTo(403);
