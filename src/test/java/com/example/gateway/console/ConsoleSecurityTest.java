@@ -204,6 +204,10 @@ class ConsoleSecurityTest extends GatewayIntegrationTest {
         assertThat(csv.body()).isEqualTo(admin("GET", "/admin/usage?from=" + today + "&to=" + today
                 + "&groupBy=costCentre,project&costCentre=" + costCentre + "&format=csv", null).body());
         assertThat(csv.body()).contains(costCentre);
+        String month = today.substring(0, 7);
+        assertThat(admin.get("/console/cost-centres/" + costCentre + "/statement.csv?month=" + month).body())
+            .isEqualTo(admin("GET", "/admin/cost-centres/" + costCentre + "/statement?month=" + month
+                    + "&format=csv", null).body());
         assertThat(detail.body()).contains("Final outcome");
         assertThat(webhooks.statusCode()).isEqualTo(200);
     }
