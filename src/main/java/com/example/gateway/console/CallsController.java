@@ -5,6 +5,7 @@ import java.util.UUID;
 import com.example.gateway.errors.ErrorCode;
 import com.example.gateway.errors.GatewayException;
 import com.example.gateway.report.CallLog;
+import com.example.gateway.webhook.WebhookDeliveries;
 
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -13,7 +14,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The ledger, newest first, filtered as {@code GET /admin/calls} is and paged by its cursor, and one call's detail.
+ * The ledger, newest first, filtered as {@code GET /admin/calls} is and paged by its cursor, and one call's detail
+ * with its final outcome and its relayed webhook's delivery, if any.
  * {@link MyCallsController} shows a tenant the same, limited to its own calls.
  */
 @Controller
@@ -22,10 +24,12 @@ class CallsController {
 
     private final CallLog calls;
     private final CallListing listing;
+    private final WebhookDeliveries deliveries;
 
-    CallsController(CallLog calls, CallListing listing) {
+    CallsController(CallLog calls, CallListing listing, WebhookDeliveries deliveries) {
         this.calls = calls;
         this.listing = listing;
+        this.deliveries = deliveries;
     }
 
     @GetMapping("/console/calls")
@@ -41,6 +45,7 @@ class CallsController {
     String call(@PathVariable UUID requestId, Model model) {
         model.addAttribute("call", calls.find(requestId).orElseThrow(CallsController::noSuchCall));
         model.addAttribute("listPath", "/console/calls");
+        deliveries.forCall(requestId).ifPresent(delivery -> model.addAttribute("delivery", delivery));
         return "console/call";
     }
 

@@ -27,4 +27,7 @@ import java.lang.annotation.Target;
 
     /** Who may open the page's routes; nobody else sees it listed. */
     ConsoleRole[] roles();
+
+    /** {@code false} for the routes of a part of another page (its forms), guarded alike but not listed. */
+    boolean listed() default true;
 }

@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * A tenant's own month, the same figures as {@code GET /api/v1/usage} with its key: spent, held, left, and spending
- * per UTC day. The tenant comes only from the session.
+ * per UTC day and per project ({@code ?groupBy=project}). The tenant comes only from the session.
  */
 @Controller
 @ConsolePage(title = "My usage", path = "/console/me", order = 100, roles = ConsoleRole.TENANT)
@@ -36,7 +36,7 @@ class MyUsageController {
     @GetMapping("/console/me")
     String usage(Authentication authentication, @RequestParam(required = false) String month, Model model) {
         YearMonth picked = Amounts.month(month, YearMonth.now(clock.withZone(ZoneOffset.UTC)));
-        TenantUsage usage = reports.tenantUsage(ConsoleUser.of(authentication).tenant(), picked);
+        TenantUsage usage = reports.tenantUsage(ConsoleUser.of(authentication).tenant(), picked, true);
         model.addAttribute("month", picked);
         model.addAttribute("usage", usage);
         model.addAttribute("chart", charts.perDay("USD per day", picked.atDay(1), picked.atEndOfMonth(),

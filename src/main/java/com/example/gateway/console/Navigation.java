@@ -28,6 +28,7 @@ class Navigation {
         if (known == null) {
             known = context.getBeansWithAnnotation(ConsolePage.class).values().stream()
                 .map(bean -> AopUtils.getTargetClass(bean).getAnnotation(ConsolePage.class))
+                .filter(ConsolePage::listed)
                 .sorted(Comparator.comparingInt(ConsolePage::order))
                 .map(page -> new Item(page.title(), page.path(), List.of(page.roles())))
                 .toList();

@@ -1,16 +1,10 @@
 package com.example.gateway.console;
 
-import java.time.Clock;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import com.example.gateway.errors.GatewayException;
-import com.example.gateway.report.LedgerReports;
-import com.example.gateway.tenant.KeyView;
-import com.example.gateway.tenant.TenantKeys;
+import com.example.gateway.tenant.CostCentreService;
 import com.example.gateway.tenant.TenantService;
 import com.example.gateway.tenant.TenantView;
 
@@ -24,10 +18,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * Onboarding and running tenants: list, create, change limits, suspend and resume, issue and revoke keys. Every change
- * goes through {@link TenantService} with the admin API's own JSON bodies, so it is validated exactly as the API does.
- * A new key is rendered into the answer to the form that issued it and kept nowhere else: reloading the page does not
- * show it again.
+ * Onboarding and running tenants: list, create (in a cost centre or none), change limits and cost centre, suspend and
+ * resume. Every change goes through {@link TenantService} with the admin API's own JSON bodies, so it is validated
+ * exactly as the API does. Its keys are {@link TenantKeysController}'s.
  */
 @Controller
 @ConsolePage(title = "Tenants", path = "/console/tenants", order = 20, roles = ConsoleRole.ADMIN)
@@ -37,22 +30,21 @@ class TenantsController {
         "maxConcurrent" };
 
     private final TenantService tenants;
-    private final TenantKeys keys;
-    private final LedgerReports reports;
+    private final CostCentreService costCentres;
+    private final TenantPage page;
     private final JsonForms forms;
-    private final Clock clock;
 
-    TenantsController(TenantService tenants, TenantKeys keys, LedgerReports reports, JsonForms forms, Clock clock) {
-        this.keys = keys;
+    TenantsController(TenantService tenants, CostCentreService costCentres, TenantPage page, JsonForms forms) {
         this.tenants = tenants;
-        this.reports = reports;
+        this.costCentres = costCentres;
+        this.page = page;
         this.forms = forms;
-        this.clock = clock;
     }
 
     @GetMapping("/console/tenants")
     String list(Model model) {
         model.addAttribute("tenants", tenants.list());
+        model.addAttribute("costCentres", costCentres.list());
         return "console/tenants";
     }
 
@@ -64,15 +56,15 @@ class TenantsController {
         for (String limit : LIMITS) {
             fields.put(limit, form.get(limit));
         }
+        fields.put("costCentre", form.get("costCentre"));
         try {
             TenantView created = tenants.create(forms.body(fields, false));
             return "redirect:/console/tenants/" + created.id() + "?created";
         }
         catch (GatewayException ex) {
-            model.addAttribute("tenants", tenants.list());
             model.addAttribute("form", form);
             model.addAttribute("formError", ex.getMessage());
-            return "console/tenants";
+            return list(model);
         }
     }
 
@@ -89,6 +81,7 @@ class TenantsController {
         for (String limit : LIMITS) {
             fields.put(limit, form.get(limit));
         }
+        fields.put("costCentre", form.get("costCentre"));
         if (Amounts.blankToNull(fields.get("name")) == null) {
             fields.remove("name");
         }
@@ -114,35 +107,7 @@ class TenantsController {
         return "redirect:/console/tenants/" + id;
     }
 
-    @PostMapping("/console/tenants/{id}/keys")
-    String issueKey(@PathVariable String id, @RequestParam(defaultValue = "") String name, Model model) {
-        try {
-            KeyView key = keys.create(id, Amounts.blankToNull(name) == null ? "console" : name.strip());
-            model.addAttribute("newKey", key);
-        }
-        catch (GatewayException ex) {
-            if (ex.code().status() == HttpStatus.NOT_FOUND) {
-                throw ex;
-            }
-            model.addAttribute("keyError", ex.getMessage());
-        }
-        return page(id, model);
-    }
-
-    @PostMapping("/console/tenants/{id}/keys/{keyId}/revoke")
-    String revokeKey(@PathVariable String id, @PathVariable UUID keyId, RedirectAttributes redirect) {
-        keys.revoke(id, keyId);
-        redirect.addFlashAttribute("notice", "Key revoked: every replica refuses it from the next call on.");
-        return "redirect:/console/tenants/" + id;
-    }
-
     private String page(String id, Model model) {
-        YearMonth month = YearMonth.now(clock.withZone(ZoneOffset.UTC));
-        TenantView tenant = tenants.get(id);
-        model.addAttribute("tenant", tenant);
-        model.addAttribute("keys", keys.list(id));
-        model.addAttribute("month", month);
-        model.addAttribute("usage", reports.tenantUsage(id, month));
-        return "console/tenant";
+        return page.render(id, model);
     }
 }

@@ -27,15 +27,16 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The usage explorer: the admin API's usage report ({@code GET /admin/usage}) for a range of UTC days, grouped by any
- * of its dimensions, optionally narrowed to one tenant or model (a filter on a dimension also groups by it, so every
- * row shown is one the API gives). The CSV link downloads exactly the rows on the page, in the API's CSV form; with no
- * filter it is byte for byte the API's file.
+ * of its dimensions (one tag key at a time) and filtered by tenant, cost centre and project with the API's own
+ * parameters ({@link UsageQuery#parse}). The API has no model filter: narrowing to a model also groups by it and keeps
+ * the rows of that model, so every row shown is one the API gives. The CSV link downloads exactly the rows on the page,
+ * in the API's CSV form; without a model filter it is byte for byte the API's file for the same parameters.
  */
 @Controller
 @ConsolePage(title = "Usage", path = "/console/usage", order = 30, roles = { ConsoleRole.ADMIN, ConsoleRole.FINANCE })
 class UsageController {
 
-    static final List<String> DIMENSIONS = List.of("tenant", "day", "model", "key");
+    static final List<String> DIMENSIONS = List.of("tenant", "day", "model", "key", "costCentre", "project", "tag");
 
     private final LedgerReports reports;
     private final Charts charts;
@@ -50,8 +51,10 @@ class UsageController {
     @GetMapping("/console/usage")
     String explore(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) List<String> groupBy, @RequestParam(required = false) String tenant,
-            @RequestParam(required = false) String model, Model page) {
-        Question question = question(from, to, groupBy, tenant, model);
+            @RequestParam(required = false) String model, @RequestParam(required = false) String costCentre,
+            @RequestParam(required = false) String project, @RequestParam(required = false) String tagKey,
+            Model page) {
+        Question question = question(from, to, groupBy, tagKey, new Filters(tenant, costCentre, project, model));
         UsageReport report = answer(question);
         page.addAttribute("q", question);
         page.addAttribute("dimensions", DIMENSIONS);
@@ -75,21 +78,23 @@ class UsageController {
     @GetMapping("/console/usage.csv")
     ResponseEntity<Object> csv(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(required = false) List<String> groupBy, @RequestParam(required = false) String tenant,
-            @RequestParam(required = false) String model) {
-        return ReportCsv.usage(answer(question(from, to, groupBy, tenant, model)));
+            @RequestParam(required = false) String model, @RequestParam(required = false) String costCentre,
+            @RequestParam(required = false) String project, @RequestParam(required = false) String tagKey) {
+        return ReportCsv.usage(answer(question(from, to, groupBy, tagKey,
+                new Filters(tenant, costCentre, project, model))));
     }
 
-    private Question question(String from, String to, List<String> groupBy, String tenant, String model) {
+    private Question question(String from, String to, List<String> groupBy, String tagKey, Filters filters) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        String tag = Amounts.blankToNull(tagKey);
         Set<String> dimensions = new LinkedHashSet<>();
         if (groupBy != null) {
             groupBy.stream().filter(DIMENSIONS::contains).forEach(dimensions::add);
         }
-        String tenantFilter = Amounts.blankToNull(tenant);
-        String modelFilter = Amounts.blankToNull(model);
-        if (tenantFilter != null) {
-            dimensions.add("tenant");
+        if (tag == null) {
+            dimensions.remove("tag");
         }
+        String modelFilter = Amounts.blankToNull(filters.model());
         if (modelFilter != null) {
             dimensions.add("model");
         }
@@ -97,19 +102,22 @@ class UsageController {
             dimensions.add("tenant");
         }
         List<String> ordered = DIMENSIONS.stream().filter(dimensions::contains).toList();
-        return new Question(Amounts.day(from, today.withDayOfMonth(1)), Amounts.day(to, today), ordered, tenantFilter,
-                modelFilter);
+        return new Question(Amounts.day(from, today.withDayOfMonth(1)), Amounts.day(to, today), ordered, tag,
+                Amounts.blankToNull(filters.tenant()), Amounts.blankToNull(filters.costCentre()),
+                Amounts.blankToNull(filters.project()), modelFilter);
     }
 
     private UsageReport answer(Question question) {
         UsageReport report = reports.usage(UsageQuery.parse(question.from().toString(), question.to().toString(),
-                String.join(",", question.groupBy())));
-        if (question.tenant() == null && question.model() == null) {
+                String.join(",", question.groupBy().stream()
+                    .map(dimension -> dimension.equals("tag") ? "tag:" + question.tagKey() : dimension)
+                    .toList()),
+                question.tenant(), question.costCentre(), question.project()));
+        if (question.model() == null) {
             return report;
         }
         List<UsageReport.Row> rows = report.rows().stream()
-            .filter(row -> question.tenant() == null || question.tenant().equals(row.tenant()))
-            .filter(row -> question.model() == null || question.model().equals(row.model()))
+            .filter(row -> question.model().equals(row.model()))
             .toList();
         UsageReport.Totals total = new UsageReport.Totals(rows.stream().mapToLong(UsageReport.Row::calls).sum(),
                 rows.stream().mapToLong(UsageReport.Row::billedCalls).sum(),
@@ -121,8 +129,13 @@ class UsageController {
         return new UsageReport(report.from(), report.to(), report.groupBy(), rows, total);
     }
 
-    /** What the explorer was asked; blank filters are null. */
-    public record Question(LocalDate from, LocalDate to, List<String> groupBy, String tenant, String model) {
+    /** The filters as submitted; blank ones do not apply. */
+    record Filters(String tenant, String costCentre, String project, String model) {
+    }
+
+    /** What the explorer was asked; blank filters are null; {@code tag} in groupBy stands for {@code tag:<tagKey>}. */
+    public record Question(LocalDate from, LocalDate to, List<String> groupBy, String tagKey, String tenant,
+            String costCentre, String project, String model) {
 
         /** The same question as URL parameters, for the CSV link. */
         String queryString() {
@@ -130,13 +143,18 @@ class UsageController {
             parts.add("from=" + from);
             parts.add("to=" + to);
             groupBy.forEach(dimension -> parts.add("groupBy=" + dimension));
-            if (tenant != null) {
-                parts.add("tenant=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8));
-            }
-            if (model != null) {
-                parts.add("model=" + URLEncoder.encode(model, StandardCharsets.UTF_8));
-            }
+            add(parts, "tagKey", tagKey);
+            add(parts, "tenant", tenant);
+            add(parts, "costCentre", costCentre);
+            add(parts, "project", project);
+            add(parts, "model", model);
             return String.join("&", parts);
+        }
+
+        private static void add(List<String> parts, String name, String value) {
+            if (value != null) {
+                parts.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
         }
     }
 }

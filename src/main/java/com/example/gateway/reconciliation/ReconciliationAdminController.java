@@ -13,7 +13,6 @@ import com.example.gateway.errors.ErrorCode;
 import com.example.gateway.errors.GatewayException;
 import com.example.gateway.report.ReportFormat;
 import com.example.gateway.report.ReportResponses;
-import com.example.gateway.units.Money;
 import com.example.gateway.units.Utc;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -24,7 +23,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -39,16 +37,13 @@ class ReconciliationAdminController {
 
     private static final Duration MAX_RANGE = Duration.ofDays(31);
 
-    /** NUMERIC(18,8): at most 10 digits before the point and 8 after. */
-    private static final BigDecimal MAX_AMOUNT = new BigDecimal("9999999999.99999999");
-
     private final Reconciliation reconciliation;
-    private final JdbcClient jdbc;
+    private final TopUps topUps;
     private final Clock clock;
 
-    ReconciliationAdminController(Reconciliation reconciliation, JdbcClient jdbc, Clock clock) {
+    ReconciliationAdminController(Reconciliation reconciliation, TopUps topUps, Clock clock) {
         this.reconciliation = reconciliation;
-        this.jdbc = jdbc;
+        this.topUps = topUps;
         this.clock = clock;
     }
 
@@ -96,27 +91,10 @@ class ReconciliationAdminController {
                     + "required; at (ISO 8601 with offset) is when it was paid in, now by default; note is free text "
                     + "up to 500 characters. The interval holding at counts the top-up as paid in.")
     @ApiResponse(responseCode = "201", content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = TopUp.class)))
-    ResponseEntity<TopUp> recordTopUp(@RequestBody TopUpRequest request) {
-        if (request.amountUsd() == null || request.amountUsd().signum() <= 0
-                || request.amountUsd().compareTo(MAX_AMOUNT) > 0 || request.amountUsd().scale() > 8) {
-            throw invalid("Field 'amountUsd' must be an amount above 0 with at most 10 digits before the point "
-                    + "and 8 after.");
-        }
-        if (request.note() != null && request.note().length() > 500) {
-            throw invalid("Field 'note' must be at most 500 characters.");
-        }
-        Instant now = clock.instant();
-        Instant at = request.at() == null ? now : request.at().toInstant();
-        long id = jdbc.sql(ReconciliationStatements.INSERT_TOP_UP)
-            .param("amount", request.amountUsd())
-            .param("at", Utc.of(at))
-            .param("note", request.note())
-            .param("recordedAt", Utc.of(now))
-            .query(Long.class)
-            .single();
+            schema = @Schema(implementation = TopUps.TopUp.class)))
+    ResponseEntity<TopUps.TopUp> recordTopUp(@RequestBody TopUpRequest request) {
         return ResponseEntity.status(HttpStatus.CREATED)
-            .body(new TopUp(id, Money.plain(request.amountUsd()), Utc.of(at), request.note()));
+            .body(topUps.record(request.amountUsd(), request.at(), request.note()));
     }
 
     private static Instant instant(String name, String value, boolean endOfDay) {
@@ -139,9 +117,5 @@ class ReconciliationAdminController {
 
     /** A top-up as an admin records it. */
     record TopUpRequest(BigDecimal amountUsd, OffsetDateTime at, String note) {
-    }
-
-    /** A recorded top-up. */
-    record TopUp(long id, String amountUsd, OffsetDateTime at, String note) {
     }
 }

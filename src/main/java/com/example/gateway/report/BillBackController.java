@@ -2,9 +2,6 @@ package com.example.gateway.report;
 
 import java.time.Clock;
 import java.time.YearMonth;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -57,12 +54,7 @@ class BillBackController {
         if (chosen == ReportFormat.JSON) {
             return ReportResponses.json(chargeback);
         }
-        return ReportResponses.csv("chargeback-" + chargeback.month() + ".csv",
-                List.of("month", "costCentre", "tenant", "project", "calls", "images", "costUsd", "adjustmentsUsd",
-                        "totalUsd"),
-                chargeback.rows(), row -> Arrays.asList(chargeback.month(), row.costCentre(), row.tenant(),
-                        row.project(), row.calls(), row.images(), row.costUsd(), row.adjustmentsUsd(),
-                        row.totalUsd()));
+        return ReportCsv.chargeback(chargeback);
     }
 
     @GetMapping("/admin/cost-centres/{id}/statement")
@@ -86,15 +78,6 @@ class BillBackController {
         if (chosen == ReportFormat.JSON) {
             return ReportResponses.json(statement);
         }
-        List<List<?>> lines = new ArrayList<>();
-        statement.lines()
-            .forEach(line -> lines.add(Arrays.asList(line.tenant(), line.project(), line.model(), null, null,
-                    line.calls(), line.billedCalls(), line.images(), line.costUsd())));
-        statement.adjustments()
-            .forEach(adjustment -> lines.add(Arrays.asList(adjustment.tenant(), adjustment.project(), null,
-                    adjustment.kind(), adjustment.reason(), 0, 0, 0, adjustment.amountUsd())));
-        return ReportResponses.csv("statement-" + statement.costCentre() + "-" + statement.month() + ".csv",
-                List.of("tenant", "project", "model", "kind", "reason", "calls", "billedCalls", "images", "amountUsd"),
-                lines, line -> line);
+        return ReportCsv.costCentreStatement(statement);
     }
 }

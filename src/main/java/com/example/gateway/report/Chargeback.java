@@ -11,7 +11,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * and every adjustment.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-record Chargeback(String month, List<Row> rows, long calls, long images, String costUsd, String adjustmentsUsd,
+public record Chargeback(String month, List<Row> rows, long calls, long images, String costUsd, String adjustmentsUsd,
         String totalUsd) {
 
     /**
@@ -22,7 +22,7 @@ record Chargeback(String month, List<Row> rows, long calls, long images, String 
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "ChargebackRow")
-    record Row(String costCentre, String tenant, String project, long calls, long images, String costUsd,
+    public record Row(String costCentre, String tenant, String project, long calls, long images, String costUsd,
             String adjustmentsUsd, String totalUsd) {
     }
 }

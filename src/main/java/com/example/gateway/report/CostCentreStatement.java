@@ -13,18 +13,18 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * {@code adjustmentsUsd}). Tenant and project are those recorded with each call and adjustment.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-record CostCentreStatement(String costCentre, String name, String month, String monthlyBudgetUsd, List<Line> lines,
+public record CostCentreStatement(String costCentre, String name, String month, String monthlyBudgetUsd, List<Line> lines,
         List<Adjustment> adjustments, long calls, long billedCalls, long images, String callsUsd,
         String adjustmentsUsd, String totalUsd) {
 
     @Schema(name = "CostCentreStatementLine")
-    record Line(String tenant, String project, String model, long calls, long billedCalls, long images,
+    public record Line(String tenant, String project, String model, long calls, long billedCalls, long images,
             String costUsd) {
     }
 
     /** @param requestId the call a {@code failed_generation_credit} credits; {@code null} for a manual one */
     @Schema(name = "CostCentreStatementAdjustment")
-    record Adjustment(UUID id, String tenant, String project, String kind, String reason, UUID requestId,
+    public record Adjustment(UUID id, String tenant, String project, String kind, String reason, UUID requestId,
             String amountUsd, Instant createdAt) {
     }
 }

@@ -37,12 +37,12 @@ public class LedgerReports {
         return reports.read(jdbc -> usage(jdbc, query));
     }
 
-    Chargeback chargeback(YearMonth month) {
+    public Chargeback chargeback(YearMonth month) {
         return reports.read(jdbc -> chargeback(jdbc, month));
     }
 
     /** @throws GatewayException {@code not_found} for an unknown cost centre */
-    CostCentreStatement costCentreStatement(String costCentreId, YearMonth month) {
+    public CostCentreStatement costCentreStatement(String costCentreId, YearMonth month) {
         return reports.read(jdbc -> costCentreStatement(jdbc, costCentreId, month));
     }
 

@@ -1,12 +1,13 @@
 package com.example.gateway.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.springframework.http.ResponseEntity;
 
 /**
- * The CSV forms of the usage report and of a statement, written in one place so that the admin API and the console
+ * The CSV forms of the usage report, the statements and the chargeback, written in one place so that the admin API and the console
  * hand out the same file for the same question.
  */
 public final class ReportCsv {
@@ -40,6 +41,30 @@ public final class ReportCsv {
                 statement.lines(), line -> List.of(line.day(), line.model(),
                         line.unitPriceUsd() == null ? "" : line.unitPriceUsd(), line.calls(), line.billedCalls(),
                         line.images(), line.costUsd()));
+    }
+
+    /** The chargeback's rows, each with the month; their {@code totalUsd} adds up to the chargeback's. */
+    public static ResponseEntity<Object> chargeback(Chargeback chargeback) {
+        return ReportResponses.csv("chargeback-" + chargeback.month() + ".csv",
+                List.of("month", "costCentre", "tenant", "project", "calls", "images", "costUsd", "adjustmentsUsd",
+                        "totalUsd"),
+                chargeback.rows(), row -> Arrays.asList(chargeback.month(), row.costCentre(), row.tenant(),
+                        row.project(), row.calls(), row.images(), row.costUsd(), row.adjustmentsUsd(),
+                        row.totalUsd()));
+    }
+
+    /** A cost centre's statement: its lines, then one line per adjustment (model empty, kind and reason filled). */
+    public static ResponseEntity<Object> costCentreStatement(CostCentreStatement statement) {
+        List<List<?>> lines = new ArrayList<>();
+        statement.lines()
+            .forEach(line -> lines.add(Arrays.asList(line.tenant(), line.project(), line.model(), null, null,
+                    line.calls(), line.billedCalls(), line.images(), line.costUsd())));
+        statement.adjustments()
+            .forEach(adjustment -> lines.add(Arrays.asList(adjustment.tenant(), adjustment.project(), null,
+                    adjustment.kind(), adjustment.reason(), 0, 0, 0, adjustment.amountUsd())));
+        return ReportResponses.csv("statement-" + statement.costCentre() + "-" + statement.month() + ".csv",
+                List.of("tenant", "project", "model", "kind", "reason", "calls", "billedCalls", "images", "amountUsd"),
+                lines, line -> line);
     }
 
     private static List<Object> usageValues(List<String> groupBy, UsageReport.Row row) {

@@ -24,6 +24,6 @@ public record TenantUsage(String tenant, String month, String monthlyBudgetUsd, 
     /** @param project {@code null} for calls and adjustments without a project */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "UsageProject")
-    record Project(String project, long calls, String costUsd, String adjustmentsUsd, String totalUsd) {
+    public record Project(String project, long calls, String costUsd, String adjustmentsUsd, String totalUsd) {
     }
 }

@@ -29,7 +29,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class CostCentreService {
 
     /** A new cost centre; the budget is optional (none: the cost centre only attributes). */
-    record NewCostCentre(
+    public record NewCostCentre(
             @NotNull @Pattern(regexp = "[a-z0-9-]{1,64}", message = "must be 1 to 64 of a-z, 0-9 and -") String id,
             @NotBlank @Size(max = 200) String name,
             @Digits(integer = 10, fraction = 8) @DecimalMin("0") BigDecimal monthlyBudgetUsd) {
@@ -56,7 +56,7 @@ public class CostCentreService {
     }
 
     @Transactional
-    CostCentreView create(NewCostCentre request) {
+    public CostCentreView create(NewCostCentre request) {
         CostCentre costCentre = new CostCentre(request.id(), request.name().strip(), request.monthlyBudgetUsd(),
                 clock.instant());
         try {
@@ -71,7 +71,7 @@ public class CostCentreService {
     }
 
     @Transactional(readOnly = true)
-    List<CostCentreView> list() {
+    public List<CostCentreView> list() {
         Map<String, Spending> spending = levels.costCentreSpending();
         return costCentres.findAllByOrderById().stream()
             .map(c -> view(c, spending.getOrDefault(c.getId(), Spending.NONE)))
@@ -79,7 +79,7 @@ public class CostCentreService {
     }
 
     @Transactional(readOnly = true)
-    CostCentreView get(String id) {
+    public CostCentreView get(String id) {
         CostCentre costCentre = costCentres.findById(id).orElseThrow(CostCentreService::noSuchCostCentre);
         return view(costCentre, levels.costCentreSpending().getOrDefault(id, Spending.NONE));
     }
@@ -89,7 +89,7 @@ public class CostCentreService {
      * the row's lock, so two admins' changes both apply, one after the other.
      */
     @Transactional
-    CostCentreView update(String id, String body) {
+    public CostCentreView update(String id, String body) {
         ObjectNode patch = bodies.object(body);
         CostCentre costCentre = costCentres.findForUpdate(id).orElseThrow(CostCentreService::noSuchCostCentre);
         Settings changed = bodies.patched(id, new Settings(costCentre.getName(), costCentre.getMonthlyBudgetUsd()),

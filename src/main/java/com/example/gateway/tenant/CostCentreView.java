@@ -12,6 +12,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * ({@code null} without a budget).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-record CostCentreView(String id, String name, BigDecimal monthlyBudgetUsd, List<String> tenants,
+public record CostCentreView(String id, String name, BigDecimal monthlyBudgetUsd, List<String> tenants,
         BigDecimal spentUsd, BigDecimal reservedUsd, BigDecimal remainingUsd, Instant createdAt, Instant updatedAt) {
 }

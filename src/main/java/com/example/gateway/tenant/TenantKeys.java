@@ -76,7 +76,7 @@ public class TenantKeys {
      * admins' changes both apply. A limit takes effect from the next call on, every replica at once.
      */
     @Transactional
-    KeyView update(String tenantId, UUID keyId, String body) {
+    public KeyView update(String tenantId, UUID keyId, String body) {
         var patch = bodies.object(body);
         ApiKey key = keys.findForUpdate(keyId, tenantId).orElseThrow(TenantKeys::noSuchKey);
         KeyLimits changed = bodies.patched(keyId.toString(),

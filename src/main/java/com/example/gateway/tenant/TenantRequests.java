@@ -11,7 +11,7 @@ import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
 /** Admin request bodies besides the limits ({@link TenantLimits}). */
-final class TenantRequests {
+public final class TenantRequests {
 
     private TenantRequests() {
     }
@@ -22,7 +22,7 @@ final class TenantRequests {
     }
 
     /** A new key: its name, and optionally its own limits (see {@link TenantKeys.KeyLimits}). */
-    record CreateKey(@NotBlank @Size(max = 200) String name,
+    public record CreateKey(@NotBlank @Size(max = 200) String name,
             @Digits(integer = 10, fraction = 8) @DecimalMin("0") BigDecimal monthlyBudgetUsd,
             @PositiveOrZero Integer requestsPerMinute) {
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -164,6 +165,79 @@ class ConsoleBrowserTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void financePicksAMonthAndDownloadsAChargebackThatIsTheApisToTheCent() {
+        ConsoleBrowser b = browser();
+        String costCentre = "cc-" + UUID.randomUUID().toString().substring(0, 8);
+        admin("POST", "/admin/cost-centres", """
+                {"id":"%s","name":"Browser finance","monthlyBudgetUsd":"10"}""".formatted(costCentre));
+        TestTenant billed = newTenant().costCentre(costCentre).create();
+        text2img(billed.key(), Bodies.text2img("a billed cat"));
+        String month = LocalDate.now(ZoneOffset.UTC).toString().substring(0, 7);
+        b.signIn("test-finance-token");
+
+        b.find("header nav a[href='/console/chargeback']").click();
+        b.waitFor(d -> d.getCurrentUrl().contains("/console/chargeback"));
+        b.script("document.querySelector('#chargeback-form input[name=month]').value = arguments[0];", month);
+        b.find("#chargeback-form button").click();
+        b.waitFor(d -> d.getCurrentUrl().contains("month=" + month));
+        String pageTotal = b.text("#chargeback-total");
+        String row = b.text("#chargeback-table tbody");
+        b.screenshot("console-chargeback.png");
+        String consoleCsv = download(b, b.find("#chargeback-csv").getDomAttribute("href"));
+        b.find("#chargeback-print").click();
+        b.waitFor(d -> d.getCurrentUrl().contains("/console/chargeback/print"));
+        String printedTotal = b.text("#print-total");
+
+        String apiTotal = admin("GET", "/admin/chargeback?month=" + month, null).json().path("totalUsd").asString();
+        assertThat(consoleCsv).isEqualTo(admin("GET", "/admin/chargeback?month=" + month + "&format=csv", null)
+            .body());
+        assertThat(consoleCsv).contains(costCentre + "," + billed.id());
+        assertThat(row).contains(costCentre, billed.id());
+        assertThat(pageTotal).isEqualTo(apiTotal + " USD");
+        assertThat(printedTotal).isEqualTo(apiTotal + " USD");
+    }
+
+    @Test
+    void anAdminOnboardsACostCentreATenantInItAndAKeyWithABudgetInOneFlow() {
+        ConsoleBrowser b = browser();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String costCentre = "cc-" + suffix;
+        String tenant = "svc-" + suffix;
+        b.signIn(ADMIN_TOKEN);
+
+        b.open("/console/cost-centres");
+        b.find("#create-cost-centre input[name=id]").sendKeys(costCentre);
+        b.find("#create-cost-centre input[name=name]").sendKeys("Onboarding");
+        b.find("#create-cost-centre input[name=monthlyBudgetUsd]").sendKeys("250");
+        b.find("#create-cost-centre button").click();
+        b.waitFor(d -> d.getCurrentUrl().contains("/console/cost-centres/" + costCentre));
+        b.open("/console/tenants");
+        b.find("#create-tenant input[name=id]").sendKeys(tenant);
+        b.find("#create-tenant input[name=name]").sendKeys("Onboarded service");
+        new Select(b.find("#create-tenant select[name=costCentre]")).selectByValue(costCentre);
+        b.find("#create-tenant button").click();
+        b.waitFor(d -> d.getCurrentUrl().contains("/console/tenants/" + tenant));
+        b.find("#key-name").sendKeys("production");
+        b.find("#key-budget").sendKeys("5.50");
+        b.find("#key-rpm").sendKeys("30");
+        b.find("#issue-key button").click();
+        String key = b.waitFor(d -> d.findElement(By.id("new-key-value"))).getDomAttribute("value");
+        String keyBudget = b.text("#key-table .key-budget");
+        b.open("/console/cost-centres");
+        String listed = b.text("#cost-centre-table tr[data-cost-centre='" + costCentre + "']");
+        b.screenshot("console-cost-centres.png");
+
+        var apiKey = admin("GET", "/admin/tenants/" + tenant + "/keys", null).json().get(0);
+        assertThat(key).startsWith("mlg_");
+        assertThat(keyBudget).isEqualTo("5.5");
+        assertThat(new java.math.BigDecimal(apiKey.path("monthlyBudgetUsd").asString())).isEqualByComparingTo("5.50");
+        assertThat(apiKey.path("requestsPerMinute").asInt()).isEqualTo(30);
+        assertThat(admin("GET", "/admin/tenants/" + tenant, null).json().path("costCentre").asString())
+            .isEqualTo(costCentre);
+        assertThat(listed).contains(tenant, "250");
+    }
+
+    @Test
     void aFormForgedWithoutTheCsrfTokenIsRefused() {
         ConsoleBrowser b = browser();
         String id = "forged-" + UUID.randomUUID().toString().substring(0, 8);
@@ -211,7 +285,8 @@ class ConsoleBrowserTest extends GatewayIntegrationTest {
         b.width(390, 844);
 
         for (String path : new String[] { "/console", "/console/tenants", "/console/usage", "/console/statements",
-            "/console/calls", "/console/prices", "/console/reconciliation" }) {
+            "/console/calls", "/console/prices", "/console/reconciliation", "/console/chargeback",
+            "/console/cost-centres", "/console/webhooks" }) {
             b.open(path);
             Object tooWide = b.script("""
                     const width = document.documentElement.clientWidth;

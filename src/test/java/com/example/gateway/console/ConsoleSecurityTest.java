@@ -114,6 +114,105 @@ class ConsoleSecurityTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void financeRecordsTopUpsButCannotCreateTenantsOrRetryWebhookDeliveries() {
+        ConsoleClient finance = new ConsoleClient(baseUrl());
+        finance.signIn(FINANCE_TOKEN);
+
+        assertThat(finance.get("/console/chargeback").statusCode()).isEqualTo(200);
+        assertThat(finance.get("/console/chargeback.csv").statusCode()).isEqualTo(200);
+        HttpResponse<String> costCentres = finance.get("/console/cost-centres");
+        assertThat(costCentres.statusCode()).isEqualTo(200);
+        assertThat(costCentres.body()).doesNotContain("create-cost-centre");
+        assertThat(finance.post("/console/cost-centres", Map.of("id", "finance-made", "name", "No"), true)
+            .statusCode()).isEqualTo(403);
+        assertThat(finance.post("/console/tenants", Map.of("id", "finance-tenant", "name", "No"), true)
+            .statusCode()).isEqualTo(403);
+        String note = "console top-up " + java.util.UUID.randomUUID();
+        finance.get("/console/reconciliation");
+        assertThat(finance.post("/console/reconciliation/top-ups", Map.of("amountUsd", "25.00", "note", note), false)
+            .statusCode()).isEqualTo(403);
+        assertThat(finance.post("/console/reconciliation/top-ups", Map.of("amountUsd", "25.00", "note", note), true)
+            .statusCode()).isEqualTo(302);
+        assertThat(jdbc.sql("SELECT amount_usd FROM modelslab_top_up WHERE note = ?").param(note)
+            .query(java.math.BigDecimal.class).list()).singleElement().satisfies(
+                    amount -> assertThat(amount).isEqualByComparingTo("25"));
+        assertThat(finance.get("/console/webhooks").statusCode()).isEqualTo(403);
+        assertThat(finance.post("/console/webhooks/" + java.util.UUID.randomUUID() + "/retry", Map.of(), true)
+            .statusCode()).isEqualTo(403);
+        assertThat(admin("GET", "/admin/cost-centres/finance-made", null).status()).isEqualTo(404);
+        assertThat(admin("GET", "/admin/tenants/finance-tenant", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aTenantCannotReachTheChargebackCostCentresOrAdjustments() {
+        TestTenant mine = tenant();
+        ConsoleClient tenant = new ConsoleClient(baseUrl());
+        tenant.signIn(mine.key());
+
+        assertThat(tenant.get("/console/chargeback").statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/chargeback.csv").statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/chargeback/print").statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/cost-centres").statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/adjustments/" + mine.id()).statusCode()).isEqualTo(403);
+        assertThat(tenant.get("/console/me").body()).doesNotContain("Chargeback", "Cost centres");
+    }
+
+    @Test
+    void theNewFormsRequireTheCsrfToken() {
+        TestTenant target = tenant();
+        ConsoleClient admin = new ConsoleClient(baseUrl());
+        admin.signIn(ADMIN_TOKEN);
+        admin.get("/console/cost-centres");
+
+        HttpResponse<String> costCentre = admin.post("/console/cost-centres",
+                Map.of("id", "forged-cc", "name", "Forged"), false);
+        HttpResponse<String> adjustment = admin.post("/console/adjustments/" + target.id(),
+                Map.of("amountUsd", "-1", "reason", "forged"), false);
+        HttpResponse<String> key = admin.post("/console/tenants/" + target.id() + "/keys",
+                Map.of("name", "forged", "monthlyBudgetUsd", "1"), false);
+        HttpResponse<String> retry = admin.post("/console/webhooks/" + java.util.UUID.randomUUID() + "/retry",
+                Map.of(), false);
+        HttpResponse<String> genuine = admin.post("/console/adjustments/" + target.id(),
+                Map.of("amountUsd", "-0.25", "reason", "goodwill"), true);
+
+        assertThat(costCentre.statusCode()).isEqualTo(403);
+        assertThat(adjustment.statusCode()).isEqualTo(403);
+        assertThat(key.statusCode()).isEqualTo(403);
+        assertThat(retry.statusCode()).isEqualTo(403);
+        assertThat(admin("GET", "/admin/cost-centres/forged-cc", null).status()).isEqualTo(404);
+        assertThat(admin("GET", "/admin/tenants/" + target.id() + "/keys", null).json().size()).isEqualTo(1);
+        assertThat(genuine.statusCode()).isEqualTo(302);
+        assertThat(admin("GET", "/admin/tenants/" + target.id() + "/adjustments", null).json().size()).isEqualTo(1);
+    }
+
+    @Test
+    void theUsageExplorersCostCentreAndProjectViewIsTheApisFile() {
+        String costCentre = "cc-usage-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        admin("POST", "/admin/cost-centres", """
+                {"id":"%s","name":"Usage"}""".formatted(costCentre));
+        TestTenant tenant = newTenant().costCentre(costCentre).create();
+        Response call = text2img(tenant.key(), Bodies.text2img("a cat"));
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        ConsoleClient admin = new ConsoleClient(baseUrl());
+        admin.signIn(ADMIN_TOKEN);
+
+        HttpResponse<String> csv = admin.get("/console/usage.csv?from=" + today + "&to=" + today
+                + "&groupBy=costCentre&groupBy=project&costCentre=" + costCentre);
+        HttpResponse<String> detail = admin.get("/console/calls/" + call.header("X-Request-Id"));
+        HttpResponse<String> webhooks = admin.get("/console/webhooks?status=failed");
+
+        assertThat(csv.body()).isEqualTo(admin("GET", "/admin/usage?from=" + today + "&to=" + today
+                + "&groupBy=costCentre,project&costCentre=" + costCentre + "&format=csv", null).body());
+        assertThat(csv.body()).contains(costCentre);
+        String month = today.substring(0, 7);
+        assertThat(admin.get("/console/cost-centres/" + costCentre + "/statement.csv?month=" + month).body())
+            .isEqualTo(admin("GET", "/admin/cost-centres/" + costCentre + "/statement?month=" + month
+                    + "&format=csv", null).body());
+        assertThat(detail.body()).contains("Final outcome");
+        assertThat(webhooks.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aTenantSeesOnlyItsOwnCallsWhateverTheUrlSays() {
         TestTenant mine = tenant();
         TestTenant theirs = tenant();

@@ -1,0 +1,96 @@
+package com.example.gateway.console;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import com.example.gateway.errors.ErrorCode;
+import com.example.gateway.errors.GatewayException;
+import com.example.gateway.ledger.Adjustments;
+import com.example.gateway.tenant.TenantService;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * A tenant's adjustments of one month, and recording one (a credit is negative), for finance and admins. The entry is
+ * {@link Adjustments#record}'s, as {@code POST /admin/tenants/{id}/adjustments} makes it, with that endpoint's rules on
+ * the amount, reason and project.
+ */
+@Controller
+@ConsolePage(title = "Adjustments", path = "/console/adjustments", order = 46,
+        roles = { ConsoleRole.ADMIN, ConsoleRole.FINANCE }, listed = false)
+class AdjustmentsController {
+
+    /** NUMERIC(18,8), as the admin API bounds it. */
+    private static final BigDecimal MAX_AMOUNT = new BigDecimal("9999999999.99999999");
+
+    private final Adjustments adjustments;
+    private final TenantService tenants;
+    private final Clock clock;
+
+    AdjustmentsController(Adjustments adjustments, TenantService tenants, Clock clock) {
+        this.adjustments = adjustments;
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    @GetMapping("/console/adjustments/{tenant}")
+    String list(@PathVariable String tenant, @RequestParam(required = false) String month, Model model) {
+        YearMonth picked = Amounts.month(month, currentMonth());
+        model.addAttribute("tenant", tenants.get(tenant));
+        model.addAttribute("month", picked);
+        model.addAttribute("adjustments", adjustments.list(tenant, picked));
+        return "console/adjustments";
+    }
+
+    @PostMapping("/console/adjustments/{tenant}")
+    String record(@PathVariable String tenant, @RequestParam Map<String, String> form, Model model,
+            RedirectAttributes redirect) {
+        YearMonth month;
+        try {
+            month = Amounts.month(form.get("month"), currentMonth());
+            BigDecimal amount = FormChecks.amount("amountUsd", form.get("amountUsd"));
+            if (amount == null || amount.signum() == 0 || amount.abs().compareTo(MAX_AMOUNT) > 0
+                    || Math.max(amount.scale(), 0) > 8) {
+                throw invalid("Invalid field 'amountUsd' must be a non-zero amount with at most 10 digits before the "
+                        + "point and 8 after.");
+            }
+            String reason = Amounts.blankToNull(form.get("reason"));
+            if (reason == null || reason.length() > 500) {
+                throw invalid("Invalid field 'reason' must not be blank and at most 500 characters.");
+            }
+            String project = Amounts.blankToNull(form.get("project"));
+            if (project != null && !project.matches("[a-z0-9._-]{1,64}")) {
+                throw invalid("Invalid field 'project' must be 1 to 64 of a-z, 0-9, '.', '_' and '-'.");
+            }
+            adjustments.record(tenant, amount, reason, month, project);
+        }
+        catch (GatewayException ex) {
+            if (ex.code().status() == HttpStatus.NOT_FOUND) {
+                throw ex;
+            }
+            model.addAttribute("form", form);
+            model.addAttribute("formError", ex.getMessage());
+            return list(tenant, null, model);
+        }
+        redirect.addFlashAttribute("notice", "Adjustment recorded.");
+        return "redirect:/console/adjustments/" + tenant + "?month=" + month;
+    }
+
+    private YearMonth currentMonth() {
+        return YearMonth.now(clock.withZone(ZoneOffset.UTC));
+    }
+
+    private static GatewayException invalid(String message) {
+        return new GatewayException(ErrorCode.INVALID_REQUEST, message);
+    }
+}
