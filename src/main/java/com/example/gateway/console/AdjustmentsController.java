@@ -1,12 +1,10 @@
 package com.example.gateway.console;
 
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Map;
 
-import com.example.gateway.errors.ErrorCode;
 import com.example.gateway.errors.GatewayException;
 import com.example.gateway.ledger.Adjustments;
 import com.example.gateway.tenant.TenantService;
@@ -29,9 +27,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @ConsolePage(title = "Adjustments", path = "/console/adjustments", order = 46,
         roles = { ConsoleRole.ADMIN, ConsoleRole.FINANCE }, listed = false)
 class AdjustmentsController {
-
-    /** NUMERIC(18,8), as the admin API bounds it. */
-    private static final BigDecimal MAX_AMOUNT = new BigDecimal("9999999999.99999999");
 
     private final Adjustments adjustments;
     private final TenantService tenants;
@@ -58,21 +53,9 @@ class AdjustmentsController {
         YearMonth month;
         try {
             month = Amounts.month(form.get("month"), currentMonth());
-            BigDecimal amount = FormChecks.amount("amountUsd", form.get("amountUsd"));
-            if (amount == null || amount.signum() == 0 || amount.abs().compareTo(MAX_AMOUNT) > 0
-                    || Math.max(amount.scale(), 0) > 8) {
-                throw invalid("Invalid field 'amountUsd' must be a non-zero amount with at most 10 digits before the "
-                        + "point and 8 after.");
-            }
-            String reason = Amounts.blankToNull(form.get("reason"));
-            if (reason == null || reason.length() > 500) {
-                throw invalid("Invalid field 'reason' must not be blank and at most 500 characters.");
-            }
-            String project = Amounts.blankToNull(form.get("project"));
-            if (project != null && !project.matches("[a-z0-9._-]{1,64}")) {
-                throw invalid("Invalid field 'project' must be 1 to 64 of a-z, 0-9, '.', '_' and '-'.");
-            }
-            adjustments.record(tenant, amount, reason, month, project);
+            // Adjustments.record checks the rules, the same ones as for the admin API.
+            adjustments.record(tenant, FormChecks.amount("amountUsd", form.get("amountUsd")),
+                    Amounts.blankToNull(form.get("reason")), month, Amounts.blankToNull(form.get("project")));
         }
         catch (GatewayException ex) {
             if (ex.code().status() == HttpStatus.NOT_FOUND) {
@@ -88,9 +71,5 @@ class AdjustmentsController {
 
     private YearMonth currentMonth() {
         return YearMonth.now(clock.withZone(ZoneOffset.UTC));
-    }
-
-    private static GatewayException invalid(String message) {
-        return new GatewayException(ErrorCode.INVALID_REQUEST, message);
     }
 }

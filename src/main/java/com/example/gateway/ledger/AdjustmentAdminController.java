@@ -13,14 +13,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Digits;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -51,13 +43,12 @@ class AdjustmentAdminController {
      * @param month YYYY-MM, the current UTC month when absent
      */
     record NewAdjustment(
-            @NotNull @Digits(integer = 10, fraction = 8) @DecimalMin("-9999999999.99999999")
-            @DecimalMax("9999999999.99999999") @Schema(types = { "string", "number" },
-                    description = "USD, negative for a credit, not zero; kept exact") BigDecimal amountUsd,
-            @NotBlank @Size(max = 500) String reason,
-            @Pattern(regexp = "\\d{4}-\\d{2}", message = "must be YYYY-MM") String month,
-            @Pattern(regexp = "[a-z0-9._-]{1,64}", message = "must be 1 to 64 of a-z, 0-9, '.', '_' and '-'")
-            String project) {
+            @Schema(types = { "string", "number" }, requiredMode = Schema.RequiredMode.REQUIRED,
+                    description = "USD, negative for a credit, not zero, at most 10 digits before the point and 8 "
+                            + "after; kept exact") BigDecimal amountUsd,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 500) String reason,
+            @Schema(pattern = "\\d{4}-\\d{2}", description = "YYYY-MM, the current UTC month by default") String month,
+            @Schema(pattern = "[a-z0-9._-]{1,64}") String project) {
     }
 
     @PostMapping
@@ -67,11 +58,9 @@ class AdjustmentAdminController {
                     + "its cost centre's spending for that month (budgets follow at once when it is the current "
                     + "month), and shows in statements and reports as its own line. month defaults to the current "
                     + "UTC month and may not be a month to come.")
-    Adjustment record(@PathVariable String id, @Valid @RequestBody NewAdjustment body) {
-        if (body.amountUsd().signum() == 0) {
-            throw new GatewayException(ErrorCode.INVALID_REQUEST, "Invalid field 'amountUsd' must not be zero.");
-        }
-        return adjustments.record(id, body.amountUsd(), body.reason().strip(), month(body.month()), body.project());
+    Adjustment record(@PathVariable String id, @RequestBody NewAdjustment body) {
+        // The rules are checked by Adjustments.record, for the console too.
+        return adjustments.record(id, body.amountUsd(), body.reason(), month(body.month()), body.project());
     }
 
     @GetMapping

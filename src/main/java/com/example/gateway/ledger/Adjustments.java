@@ -10,6 +10,7 @@ import java.time.YearMonth;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.example.gateway.errors.ErrorCode;
 import com.example.gateway.errors.GatewayException;
@@ -76,6 +77,9 @@ public class Adjustments {
             FROM ledger_adjustment WHERE tenant_id = :tenant AND month = :month ORDER BY created_at, id
             """;
 
+    /** As {@code X-Gateway-Project} allows, so an adjustment can be billed to any project a call can. */
+    private static final Pattern PROJECT = Pattern.compile("[a-z0-9._-]{1,64}");
+
     private final JdbcClient jdbc;
     private final Clock clock;
 
@@ -85,13 +89,25 @@ public class Adjustments {
     }
 
     /**
-     * Records an admin's adjustment of {@code tenant}'s spending in {@code month}, which may not be in the future.
-     * @throws GatewayException 404 for an unknown tenant, 400 for a month to come
+     * Records an admin's adjustment of {@code tenant}'s spending in {@code month}, which may not be in the future. The
+     * one place its rules are checked, for the admin API and the console alike.
+     * @throws GatewayException 404 for an unknown tenant; 400 naming the field for a zero or too large amount, a blank
+     * or too long reason, an invalid project, a month to come
      */
     public Adjustment record(String tenant, BigDecimal amount, String reason, YearMonth month, String project) {
+        BigDecimal exact = amount == null ? null : amount.stripTrailingZeros();
+        if (exact == null || exact.signum() == 0 || exact.precision() - exact.scale() > 10 || exact.scale() > 8) {
+            throw invalid("Invalid field 'amountUsd' must be a non-zero amount in USD (negative for a credit) with at "
+                    + "most 10 digits before the point and 8 after.");
+        }
+        if (reason == null || reason.isBlank() || reason.length() > 500) {
+            throw invalid("Invalid field 'reason' must not be blank and at most 500 characters.");
+        }
+        if (project != null && !PROJECT.matcher(project).matches()) {
+            throw invalid("Invalid field 'project' must be 1 to 64 of a-z, 0-9, '.', '_' and '-'.");
+        }
         if (month.isAfter(currentMonth())) {
-            throw new GatewayException(ErrorCode.INVALID_REQUEST,
-                    "Invalid field 'month': an adjustment may not be for a month to come.");
+            throw invalid("Invalid field 'month': an adjustment may not be for a month to come.");
         }
         return jdbc.sql(RECORD_MANUAL)
             .param("id", UUID.randomUUID())
@@ -99,7 +115,7 @@ public class Adjustments {
             .param("project", project)
             .param("month", month.atDay(1))
             .param("amount", amount)
-            .param("reason", reason)
+            .param("reason", reason.strip())
             .param("now", Utc.of(clock.instant()))
             .query(Adjustments::adjustment)
             .optional()
@@ -125,6 +141,10 @@ public class Adjustments {
         return jdbc.sql(LIST).param("tenant", tenant).param("month", month.atDay(1))
             .query(Adjustments::adjustment)
             .list();
+    }
+
+    private static GatewayException invalid(String message) {
+        return new GatewayException(ErrorCode.INVALID_REQUEST, message);
     }
 
     private YearMonth currentMonth() {
