@@ -53,6 +53,9 @@ class Tenant implements Persistable<String> {
     @Column(name = "cost_centre_id")
     private String costCentreId;
 
+    @Column(name = "upstream_share")
+    private int upstreamShare;
+
     @Column(name = "created_at")
     private Instant createdAt;
 
@@ -102,12 +105,13 @@ class Tenant implements Persistable<String> {
         this.alertWebhookUrl = limits.alertWebhookUrl();
         this.alertThresholds = limits.alertThresholds().toArray(Integer[]::new);
         this.costCentreId = limits.costCentre();
+        this.upstreamShare = limits.upstreamShare();
         this.updatedAt = now;
     }
 
     TenantLimits limits() {
         return new TenantLimits(monthlyBudgetUsd, dailyRequestLimit, requestsPerMinute, maxConcurrent, alertWebhookUrl,
-                List.of(alertThresholds), costCentreId);
+                List.of(alertThresholds), costCentreId, upstreamShare);
     }
 
     @Override

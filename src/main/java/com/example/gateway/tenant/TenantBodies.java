@@ -44,7 +44,8 @@ class TenantBodies {
             "maxConcurrent", "must be a non-negative whole number or null",
             "alertWebhookUrl", "must be an http(s) URL or null",
             "alertThresholds", "must be 1 to 10 whole percentages between 1 and 1000, or null for 80 and 100",
-            "costCentre", "must be the id of a cost centre or null");
+            "costCentre", "must be the id of a cost centre or null",
+            "upstreamShare", "must be a whole number from 1 to 1000, or null for 1");
 
     private final JsonMapper json;
     private final ObjectReader trees;

@@ -21,6 +21,8 @@ import jakarta.validation.constraints.Size;
  * @param costCentre the cost centre whose budget the tenant's calls also count against, or {@code null}
  * @param alertThresholds percentages of the monthly budget at which an alert is sent; {@code null} means the defaults,
  * 80 and 100
+ * @param upstreamShare the tenant's weight in the ModelsLab account's slots when calls wait for them; {@code null}
+ * means 1
  */
 record TenantLimits(
         @Digits(integer = 10, fraction = 8) @DecimalMin("0") BigDecimal monthlyBudgetUsd,
@@ -29,14 +31,18 @@ record TenantLimits(
         @PositiveOrZero Integer maxConcurrent,
         @Size(max = 2000) String alertWebhookUrl,
         @Size(min = 1, max = 10) List<@NotNull @Min(1) @Max(1000) Integer> alertThresholds,
-        @Pattern(regexp = "[a-z0-9-]{1,64}", message = "must be the id of a cost centre") String costCentre) {
+        @Pattern(regexp = "[a-z0-9-]{1,64}", message = "must be the id of a cost centre") String costCentre,
+        @Min(1) @Max(1000) Integer upstreamShare) {
 
     static final List<Integer> DEFAULT_THRESHOLDS = List.of(80, 100);
 
     /** A new tenant's limits before its request sets any. */
-    static final TenantLimits NONE = new TenantLimits(null, null, null, null, null, null, null);
+    static final TenantLimits NONE = new TenantLimits(null, null, null, null, null, null, null, null);
 
     TenantLimits {
+        if (upstreamShare == null) {
+            upstreamShare = 1;
+        }
         if (alertThresholds == null) {
             alertThresholds = DEFAULT_THRESHOLDS;
         }

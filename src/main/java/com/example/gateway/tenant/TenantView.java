@@ -10,6 +10,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 record TenantView(String id, String name, BigDecimal monthlyBudgetUsd, Integer dailyRequestLimit,
         Integer requestsPerMinute, Integer maxConcurrent, boolean suspended, String alertWebhookUrl,
-        List<Integer> alertThresholds, String costCentre, Instant createdAt, Instant updatedAt,
+        List<Integer> alertThresholds, String costCentre, int upstreamShare, Instant createdAt, Instant updatedAt,
         BigDecimal spentUsd, BigDecimal reservedUsd, BigDecimal remainingUsd, Integer callsToday, Integer inFlight) {
 }
