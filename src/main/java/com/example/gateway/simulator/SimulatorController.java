@@ -24,19 +24,20 @@ import org.springframework.web.bind.annotation.RestController;
 @ConditionalOnProperty(prefix = "gateway.simulator", name = "enabled", havingValue = "true")
 class SimulatorController {
 
-    private static final int RETRY_AFTER_SECONDS = 30;
-
     /** ModelsLab's words when the account is empty. */
     static final String INSUFFICIENT_CREDITS = "Insufficient credits. Please add more credits to continue.";
 
     private final SimulatedGenerations generations;
     private final SimulatedWallet wallet;
     private final SimulatorKey key;
+    private final int retryAfterSeconds;
 
-    SimulatorController(SimulatedGenerations generations, SimulatedWallet wallet, SimulatorKey key) {
+    SimulatorController(SimulatedGenerations generations, SimulatedWallet wallet, SimulatorKey key,
+            SimulatorProperties properties) {
         this.generations = generations;
         this.wallet = wallet;
         this.key = key;
+        this.retryAfterSeconds = (int) Math.max(1, properties.queueRetryAfter().toSeconds());
     }
 
     @PostMapping({ "/text2img", "/img2img", "/inpaint" })
@@ -134,7 +135,7 @@ class SimulatorController {
 
     private ResponseEntity<ModelsLabAnswer> queueFull() {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-            .body(ModelsLabAnswer.Error.queueFull(SimulatedGenerations.QUEUE_LIMIT, RETRY_AFTER_SECONDS));
+            .body(ModelsLabAnswer.Error.queueFull(generations.queueLimit(), retryAfterSeconds));
     }
 
     private ResponseEntity<ModelsLabAnswer> requestNotFound() {
