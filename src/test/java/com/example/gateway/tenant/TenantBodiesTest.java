@@ -39,7 +39,7 @@ class TenantBodiesTest {
             "maxConcurrent":99999999999                | Invalid field 'maxConcurrent' must be a non-negative whole number or null.
             "upstreamShare":0                          | Invalid field 'upstreamShare' must be greater than or equal to 1.
             "upstreamShare":1001                       | Invalid field 'upstreamShare' must be less than or equal to 1000.
-            "upstreamShare":"3"                        | Invalid field 'upstreamShare' must be a whole number from 1 to 1000, or null for 1.
+            "upstreamShare":1.5                        | Invalid field 'upstreamShare' must be a whole number from 1 to 1000, or null for 1.
             "alertThresholds":[]                       | Invalid field 'alertThresholds' size must be between 1 and 10.
             "alertThresholds":[0,80]                   | Invalid field 'alertThresholds' must be greater than or equal to 1.
             "alertThresholds":[80,null]                | Invalid field 'alertThresholds' must not be null.
