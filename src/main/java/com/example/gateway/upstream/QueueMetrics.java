@@ -45,8 +45,8 @@ class QueueMetrics {
     void stoppedWaiting(String tenant, Duration waited, boolean granted) {
         waiting.computeIfAbsent(tenant, this::waitingGauge).decrementAndGet();
         Timer.builder("gateway.upstream.wait")
-            .description("Time admitted calls waited for a slot of the ModelsLab account, by tenant and outcome")
-            .tags("tenant", tenant, "outcome", granted ? "granted" : "refused")
+            .description("Time admitted calls waited for a slot of the ModelsLab account, by tenant and result")
+            .tags("tenant", tenant, "result", granted ? "granted" : "refused")
             .register(registry)
             .record(waited);
     }

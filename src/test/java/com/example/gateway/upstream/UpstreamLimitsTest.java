@@ -93,6 +93,11 @@ class UpstreamLimitsTest extends GatewayIntegrationTest {
         assertThat(ledgerSum(tenant.id())).isEqualByComparingTo(PRICE.multiply(BigDecimal.valueOf(8)));
         assertThat(admin("GET", "/admin/upstream", null).json().get("effectiveCap").asInt()).isLessThan(4);
         jdbc.sql("UPDATE upstream_slot SET lowered_cap = NULL, lowered_at = NULL WHERE id = 1").update();
+        assertThat(send("GET", "/actuator/prometheus", null, Map.of()).body())
+            .contains("gateway_upstream_waiting{", "tenant=\"" + tenant.id() + "\"")
+            .contains("gateway_upstream_wait_seconds_count{", "result=\"granted\"")
+            .contains("gateway_upstream_slots_in_use", "gateway_upstream_effective_cap")
+            .contains("gateway_upstream_queue_full_absorbed_total");
     }
 
     @Test
