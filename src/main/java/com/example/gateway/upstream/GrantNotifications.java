@@ -46,22 +46,31 @@ final class GrantNotifications {
         }
     }
 
+    private void await(PGConnection notifications) throws SQLException {
+        while (running) {
+            PGNotification[] received = notifications.getNotifications(250);
+            if (received == null) {
+                continue;
+            }
+            for (PGNotification notification : received) {
+                if (instanceId.equals(notification.getParameter())) {
+                    wake.run();
+                    break;
+                }
+            }
+        }
+    }
+
     private void listen() {
         while (running) {
             try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute(QueueStatements.LISTEN);
-                PGConnection notifications = connection.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] received = notifications.getNotifications(250);
-                    if (received == null) {
-                        continue;
-                    }
-                    for (PGNotification notification : received) {
-                        if (instanceId.equals(notification.getParameter())) {
-                            wake.run();
-                            break;
-                        }
-                    }
+                try {
+                    await(connection.unwrap(PGConnection.class));
+                }
+                finally {
+                    // The connection goes back to the pool: it must not go on collecting notifications there.
+                    statement.execute(QueueStatements.UNLISTEN);
                 }
             }
             catch (SQLException ex) {

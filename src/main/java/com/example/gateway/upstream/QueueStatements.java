@@ -107,6 +107,8 @@ final class QueueStatements {
 
     static final String LISTEN = "LISTEN upstream_granted";
 
+    static final String UNLISTEN = "UNLISTEN *";
+
     /** Of the calls waiting here, those that are no longer waiting, and whether each holds a slot. */
     static final String STATES = """
             SELECT request_id, granted_at IS NOT NULL AS granted FROM upstream_waiter WHERE request_id = ANY(:ids)

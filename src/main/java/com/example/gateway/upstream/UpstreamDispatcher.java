@@ -105,6 +105,8 @@ class UpstreamDispatcher implements SmartLifecycle {
             }
             catch (RuntimeException ex) {
                 log.warn("Upstream queue pass failed, retrying: {}", ex.getMessage());
+                // The database may be gone: calls out of time are still refused on time (expire() copes without it).
+                expire();
                 sleep(settings.pollInterval());
             }
         }
