@@ -81,28 +81,30 @@ final class QueueStatements {
             ORDER BY wt.tenant_id, w.priority, w.enqueued_at, w.request_id
             """;
 
-    /** A row cancelled since it was read is not granted; the replicas to tell are returned. */
+    /**
+     * Grants the planned calls and writes what the grant moved, in one statement: the tenants' finish tags, the
+     * virtual time and the learned cap, and a notification to each other replica that got a slot (delivered when the
+     * grant commits). A row cancelled since it was read is not granted; the calls granted are returned with their
+     * replica.
+     */
     static final String GRANT = """
-            UPDATE upstream_waiter SET granted_at = now()
-            WHERE request_id = ANY(:ids) AND granted_at IS NULL
-            RETURNING request_id, instance_id
-            """;
-
-    static final String FINISH_TAGS = """
-            INSERT INTO upstream_tenant_tag (tenant_id, finish_tag)
-            SELECT * FROM unnest(CAST(:tenants AS varchar[]), CAST(:tags AS float8[]))
-            ON CONFLICT (tenant_id) DO UPDATE SET finish_tag = EXCLUDED.finish_tag
-            """;
-
-    static final String ADVANCE = """
-            UPDATE upstream_slot SET virtual_time = :virtualTime, lowered_cap = :loweredCap,
-                   lowered_at = CASE WHEN :learned THEN now() ELSE lowered_at END
-            WHERE id = 1
-            """;
-
-    /** Delivered when the grant commits; each replica listens for its own name. */
-    static final String NOTIFY = """
-            SELECT count(pg_notify('upstream_granted', i)) FROM unnest(CAST(:instances AS varchar[])) AS i
+            WITH granted AS (
+                UPDATE upstream_waiter SET granted_at = now()
+                WHERE request_id = ANY(:ids) AND granted_at IS NULL
+                RETURNING request_id, instance_id
+            ), tags AS (
+                INSERT INTO upstream_tenant_tag (tenant_id, finish_tag)
+                SELECT * FROM unnest(CAST(:tenants AS varchar[]), CAST(:tags AS float8[]))
+                ON CONFLICT (tenant_id) DO UPDATE SET finish_tag = EXCLUDED.finish_tag
+            ), slot AS (
+                UPDATE upstream_slot SET virtual_time = :virtualTime, lowered_cap = :loweredCap,
+                       lowered_at = CASE WHEN :learned THEN now() ELSE lowered_at END
+                WHERE id = 1
+            ), notified AS (
+                SELECT pg_notify('upstream_granted', i.instance_id)
+                FROM (SELECT DISTINCT instance_id FROM granted WHERE instance_id <> :instance) i
+            )
+            SELECT g.request_id, g.instance_id FROM granted g LEFT JOIN (SELECT count(*) FROM notified) n ON true
             """;
 
     static final String LISTEN = "LISTEN upstream_granted";

