@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -143,9 +144,19 @@ class UpstreamQueueTest extends GatewayIntegrationTest {
         List<Response> responses = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Response>> calls = new ArrayList<>();
+            // 200 clients at a time: enough to keep the queue full, without a burst of 600 connections on a busy box.
+            Semaphore clients = new Semaphore(200);
             for (int i = 0; i < 600; i++) {
                 String replica = i % 2 == 0 ? baseUrl() : other.baseUrl();
-                calls.add(pool.submit(() -> call(replica, tenant.key(), "budget")));
+                calls.add(pool.submit(() -> {
+                    clients.acquire();
+                    try {
+                        return call(replica, tenant.key(), "budget");
+                    }
+                    finally {
+                        clients.release();
+                    }
+                }));
             }
             for (Future<Response> call : calls) {
                 responses.add(call.get(60, TimeUnit.SECONDS));
