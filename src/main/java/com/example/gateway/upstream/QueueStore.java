@@ -136,16 +136,20 @@ class QueueStore {
     }
 
     UpstreamView view() {
-        Account account = jdbc.sql(QueueStatements.ACCOUNT)
-            .query((rs, n) -> new Account(rs.getInt("in_use"), (Integer) rs.getObject("lowered_cap")))
-            .single();
+        Account account = account();
         List<UpstreamView.TenantQueue> tenants = jdbc.sql(QueueStatements.BY_TENANT)
             .query((rs, n) -> new UpstreamView.TenantQueue(rs.getString("tenant_id"), rs.getInt("waiting"),
                     rs.getInt("holding")))
             .list();
-        Integer cap = settings.cap();
-        Integer effective = cap == null ? null : account.loweredCap() == null ? cap : Math.min(cap, account.loweredCap());
-        return new UpstreamView(cap, effective, account.inUse(), settings.maxQueueWait().toMillis() / 1000.0, tenants);
+        return new UpstreamView(settings.cap(), account.effectiveCap(settings.cap()), account.inUse(),
+                settings.maxQueueWait().toMillis() / 1000.0, tenants);
+    }
+
+    /** The account's slots in use and the cap ModelsLab's 429s taught, without taking the grant's lock. */
+    Account account() {
+        return jdbc.sql(QueueStatements.ACCOUNT)
+            .query((rs, n) -> new Account(rs.getInt("in_use"), (Integer) rs.getObject("lowered_cap")))
+            .single();
     }
 
     private static double seconds(java.time.Duration duration) {
@@ -156,7 +160,11 @@ class QueueStore {
     record Grant(List<UUID> mine, int slotsInUse, int effectiveCap) {
     }
 
-    private record Account(int inUse, Integer loweredCap) {
+    record Account(int inUse, Integer loweredCap) {
+
+        Integer effectiveCap(Integer cap) {
+            return cap == null ? null : loweredCap == null ? cap : Math.min(cap, loweredCap);
+        }
     }
 
     /** The slot row as the grant locked it. */

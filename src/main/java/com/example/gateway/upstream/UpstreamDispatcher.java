@@ -95,7 +95,7 @@ class UpstreamDispatcher implements SmartLifecycle {
             try {
                 boolean polled = !wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                pass(polled || grantedElsewhere.getAndSet(false));
+                pass(polled, grantedElsewhere.getAndSet(false));
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -110,8 +110,13 @@ class UpstreamDispatcher implements SmartLifecycle {
         }
     }
 
-    /** @param collect whether to look for grants other replicas made to this one's calls */
-    private void pass(boolean collect) {
+    /**
+     * @param polled woken by the poll, not by an event: the grant then runs only for this replica's own waiters (a
+     * replica with nothing waiting leaves the grants to the replicas whose slots free or whose calls wait), which keeps
+     * an idle replica down to its heartbeat
+     * @param grantedElsewhere another replica said it granted one of this replica's calls
+     */
+    private void pass(boolean polled, boolean grantedElsewhere) {
         // Releases first: a call sent again after a 429 must not find its own earlier row still there.
         List<UUID> done = waiters.takeReleased();
         if (!done.isEmpty()) {
@@ -124,7 +129,15 @@ class UpstreamDispatcher implements SmartLifecycle {
             }
         }
         arrive();
-        heartbeatWhenDue();
+        int swept = heartbeatWhenDue();
+        if (polled && done.isEmpty() && swept <= 0 && !waiters.anyWaiting()) {
+            if (swept == 0) {
+                // At the heartbeat's pace, so an idle replica's gauges do not keep a stale count of slots in use.
+                QueueStore.Account account = store.account();
+                metrics.slots(account.inUse(), account.effectiveCap(settings.cap()));
+            }
+            return;
+        }
         int[] answers = waiters.takeAnswers();
         QueueStore.Grant grant;
         try {
@@ -137,7 +150,7 @@ class UpstreamDispatcher implements SmartLifecycle {
         metrics.slots(grant.slotsInUse(), grant.effectiveCap());
         grant.mine().forEach(waiters::grant);
         expire();
-        if (collect) {
+        if (polled || grantedElsewhere) {
             collect();
         }
     }
@@ -158,15 +171,17 @@ class UpstreamDispatcher implements SmartLifecycle {
         }
     }
 
-    private void heartbeatWhenDue() {
+    /** @return how many rows of dead replicas were given back; -1 when no heartbeat was due */
+    private int heartbeatWhenDue() {
         if (System.nanoTime() - lastHeartbeat < settings.pollInterval().toNanos()) {
-            return;
+            return -1;
         }
         int swept = store.heartbeatAndSweep();
         lastHeartbeat = System.nanoTime();
         if (swept > 0) {
             log.warn("Gave back {} upstream slots or waiters of replicas that stopped without releasing them", swept);
         }
+        return swept;
     }
 
     /**

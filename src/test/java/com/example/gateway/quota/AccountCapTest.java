@@ -11,12 +11,15 @@ import com.example.gateway.support.Bodies;
 import com.example.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The cap under the name it had before calls waited for a slot ({@code gateway.upstream.max-in-flight} now). */
+// Closed after the class: its dispatcher would otherwise go on polling the database through the rest of the run.
+@DirtiesContext
 @TestPropertySource(properties = { "gateway.quota.upstream-max-in-flight=3", "gateway.upstream.poll-interval=100ms" })
 class AccountCapTest extends GatewayIntegrationTest {
 

@@ -16,12 +16,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The edges of waiting: the wait bound, ModelsLab's own 429, priorities within a tenant. */
+// Closed after the class: its dispatcher would otherwise go on polling the database through the rest of the run.
+@DirtiesContext
 @TestPropertySource(properties = { "gateway.upstream.max-in-flight=4", "gateway.upstream.max-queue-wait=5s",
         "gateway.upstream.poll-interval=100ms", "modelslab.response-timeout=40s" })
 class UpstreamLimitsTest extends GatewayIntegrationTest {

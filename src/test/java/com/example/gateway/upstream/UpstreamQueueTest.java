@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +29,8 @@ import static org.awaitility.Awaitility.await;
  * Two replicas share an account capped at 5 calls in flight: calls beyond the cap wait for a slot, fairly between
  * tenants, instead of being refused.
  */
+// Closed after the class: its dispatcher would otherwise go on polling the database through the rest of the run.
+@DirtiesContext
 @TestPropertySource(properties = { "gateway.upstream.max-in-flight=5", "gateway.upstream.max-queue-wait=30s",
         "gateway.upstream.poll-interval=100ms", "gateway.upstream.instance-timeout=2s",
         "modelslab.response-timeout=40s" })
