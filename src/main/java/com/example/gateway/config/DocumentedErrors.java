@@ -154,7 +154,7 @@ final class DocumentedErrors {
             case DAILY_LIMIT -> "the tenant's daily call limit is reached";
             case RATE_LIMITED -> "the tenant's calls-per-minute limit is reached";
             case TOO_MANY_CONCURRENT -> "the tenant has its maximum of calls in flight";
-            case UPSTREAM_RATE_LIMITED -> "ModelsLab's queue is full, or the account's cap of calls in flight";
+            case UPSTREAM_RATE_LIMITED -> "ModelsLab's queue is full, or no slot of the account's cap came free in time";
             case INTERNAL_ERROR -> "the gateway failed";
             case UPSTREAM_ERROR -> "ModelsLab failed or could not be reached";
             case UNAVAILABLE -> "the gateway's database is unavailable; not charged, retry later";

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.Collections;
 import java.util.Enumeration;
 
+import com.example.gateway.upstream.UpstreamPriority;
 import com.example.gateway.web.BearerTokens;
 import com.example.gateway.web.RequestIds;
 
@@ -42,6 +43,10 @@ class ImageController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
+    private static final String PRIORITY_DESCRIPTION = "Optional: when the ModelsLab account is at its cap, calls wait "
+            + "for a slot, shared fairly between tenants; batch puts this call behind its tenant's interactive calls "
+            + "(the default)";
+
     private final IdempotentCalls generations;
     private final FetchProxy fetches;
     private final AsyncAnswers answers;
@@ -65,6 +70,8 @@ class ImageController {
             schema = @Schema(type = "string"))
     @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = "Optional: a retry with the same key "
             + "and body gets the first answer again, free of charge", schema = @Schema(type = "string", maxLength = 255))
+    @Parameter(in = ParameterIn.HEADER, name = UpstreamPriority.HEADER, description = PRIORITY_DESCRIPTION,
+            schema = @Schema(type = "string", allowableValues = { "interactive", "batch" }))
     @RequestBody(required = true, description = "ModelsLab's text2img body; other ModelsLab fields pass through.",
             content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
                 @SchemaProperty(name = "key", schema = @Schema(type = "string",
@@ -91,6 +98,8 @@ class ImageController {
             schema = @Schema(type = "string"))
     @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = "Optional: a retry with the same key "
             + "and body gets the first answer again, free of charge", schema = @Schema(type = "string", maxLength = 255))
+    @Parameter(in = ParameterIn.HEADER, name = UpstreamPriority.HEADER, description = PRIORITY_DESCRIPTION,
+            schema = @Schema(type = "string", allowableValues = { "interactive", "batch" }))
     @RequestBody(required = true, description = "As text2img, plus init_image and strength.",
             content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
                 @SchemaProperty(name = "prompt", schema = @Schema(type = "string")),
@@ -108,6 +117,8 @@ class ImageController {
             schema = @Schema(type = "string"))
     @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = "Optional: a retry with the same key "
             + "and body gets the first answer again, free of charge", schema = @Schema(type = "string", maxLength = 255))
+    @Parameter(in = ParameterIn.HEADER, name = UpstreamPriority.HEADER, description = PRIORITY_DESCRIPTION,
+            schema = @Schema(type = "string", allowableValues = { "interactive", "batch" }))
     @RequestBody(required = true, description = "As text2img, plus init_image and mask_image.",
             content = @Content(mediaType = "application/json", schema = @Schema(type = "object"), schemaProperties = {
                 @SchemaProperty(name = "prompt", schema = @Schema(type = "string")),
@@ -151,7 +162,9 @@ class ImageController {
         byte[] body = json.read(request.getContentLengthLong(), request.getInputStream());
         return new ImageCall(endpoint, body, BearerTokens.from(request.getHeader(HttpHeaders.AUTHORIZATION)),
                 request.getHeader(IDEMPOTENCY_KEY), RequestIds.of(request), publicBase(request),
-                joined(request, AttributionHeaders.PROJECT), joined(request, AttributionHeaders.TAGS));
+                joined(request, AttributionHeaders.PROJECT), joined(request, AttributionHeaders.TAGS),
+                endpoint == Endpoint.FETCH ? UpstreamPriority.INTERACTIVE
+                        : UpstreamPriority.of(request.getHeader(UpstreamPriority.HEADER)));
     }
 
     /** A header's values, joined by commas as HTTP allows for a list; {@code null} when absent. */

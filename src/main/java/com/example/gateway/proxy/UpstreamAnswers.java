@@ -66,6 +66,22 @@ class UpstreamAnswers {
         return redacted;
     }
 
+    /** ModelsLab's {@code retry_after} when the answer says the account's queue is full; {@code null} otherwise. */
+    Duration queueFull(UpstreamResult result) {
+        if (!(result instanceof UpstreamResult.Answered answered)) {
+            return null;
+        }
+        ObjectNode body = json.parseAnswer(answered.body());
+        return UpstreamVerdict.of(result, body) == UpstreamVerdict.QUEUE_FULL ? retryAfter(body) : null;
+    }
+
+    /** The answer for a call that waited its time for a slot of the account and was never forwarded. */
+    ClientAnswer noSlot(String requestId, Duration retryAfter) {
+        return error(ErrorCode.UPSTREAM_RATE_LIMITED, CallOutcome.UPSTREAM_RATE_LIMITED, null, requestId,
+                "The ModelsLab account is busy and no slot came free in time; the call was not forwarded and is not "
+                        + "charged. Retry later.", retryAfter);
+    }
+
     private ClientAnswer answer(UpstreamResult result, String requestId, URI gatewayBase) {
         UpstreamResult.Answered answered = result instanceof UpstreamResult.Answered a ? a : null;
         ObjectNode body = answered == null ? null : json.parseAnswer(answered.body());

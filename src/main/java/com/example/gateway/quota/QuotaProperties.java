@@ -19,8 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * as soon as the database allows (within {@code settleRetryFor})
  * @param settlementBacklog settlements a replica holds in memory at most; while that many wait, new calls are refused
  * with 503 before anything is forwarded
- * @param upstreamMaxInFlight optional cap on calls in flight to ModelsLab for the whole account, across all replicas
- * (ModelsLab refuses more than 5 to 15 queued requests per account, by plan); off when unset
+ * @param upstreamMaxInFlight the former name of {@code gateway.upstream.max-in-flight}, which wins when both are set
  * @param admissionThreads platform threads that run admission statements (see {@link AdmissionThreads}); keep it below
  * the connection pool's size, which settlements and reports share
  * @param admissionWait how long a call waits for an admission thread before it is answered 503 {@code unavailable}

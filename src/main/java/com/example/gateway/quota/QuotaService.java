@@ -3,7 +3,6 @@ package com.example.gateway.quota;
 import java.math.BigDecimal;
 import java.sql.Types;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -17,13 +16,9 @@ import com.example.gateway.errors.ErrorCode;
 import com.example.gateway.errors.GatewayException;
 import com.example.gateway.units.Utc;
 
-import javax.sql.DataSource;
-
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A tenant's quota row: the admission that reserves a call's exact price ({@link QuotaStatements#RESERVE_BY_KEY_HASH}),
@@ -36,17 +31,12 @@ public class QuotaService {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final PriceList prices;
-    private final Integer upstreamMaxInFlight;
-    private final TransactionTemplate transactions;
     private final AdmissionThreads admissionThreads;
 
-    QuotaService(JdbcClient jdbc, Clock clock, PriceList prices, QuotaProperties properties, DataSource dataSource,
-            AdmissionThreads admissionThreads) {
+    QuotaService(JdbcClient jdbc, Clock clock, PriceList prices, AdmissionThreads admissionThreads) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.prices = prices;
-        this.upstreamMaxInFlight = properties.upstreamMaxInFlight();
-        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.admissionThreads = admissionThreads;
     }
 
@@ -65,7 +55,8 @@ public class QuotaService {
      * crash and lose a reservation, the settlement still writes the ledger row (see the ledger package).
      * @throws GatewayException {@code invalid_key} or {@code tenant_suspended}, or an {@link AdmissionRefused}
      * ({@code budget_exhausted} of the tenant, its cost centre or the key, {@code daily_limit}, {@code rate_limited} of
-     * the tenant or the key, {@code too_many_concurrent}, {@code upstream_rate_limited})
+     * the tenant or the key, {@code too_many_concurrent}); the account's cap on calls in flight to ModelsLab is not
+     * admission's: an admitted call waits for a slot (see the upstream package)
      */
     public Reservation reserve(Credential credential, AdmissionRequest request) {
         Instant now = clock.instant();
@@ -89,24 +80,13 @@ public class QuotaService {
                 verdict.month());
     }
 
-    /** The admission statement (with the account-wide slot when that cap is on); runs on an admission thread. */
+    /**
+     * The admission statement; runs on an admission thread. One autocommit statement: the tenant's row is locked only
+     * while PostgreSQL runs it, never while a busy client thread is between two round trips. The account's slots are
+     * the upstream queue's rows, so no reservation holds one ({@code holds_upstream_slot} stays false).
+     */
     private Optional<Verdict> admit(Credential credential, AdmissionRequest request, PriceQuote quote, Instant now) {
-        if (upstreamMaxInFlight == null) {
-            // One autocommit statement: the tenant's row is locked only while PostgreSQL runs it, never while a busy
-            // client thread is between two round trips.
-            return reserveStatement(credential, request, quote, false, now);
-        }
-        // Tenant and account slot in one transaction: a call refused by either holds neither.
-        return transactions.execute(tx -> {
-            Optional<Verdict> verdict = reserveStatement(credential, request, quote, true, now);
-            if (verdict.isPresent() && verdict.get().admitted()
-                    && jdbc.sql(QuotaStatements.TAKE_UPSTREAM_SLOT).param(upstreamMaxInFlight).update() == 0) {
-                throw new AdmissionRefused(verdict.get().tenantId(), ErrorCode.UPSTREAM_RATE_LIMITED,
-                        "The ModelsLab account is at its limit of queued requests; retry shortly.",
-                        Duration.ofSeconds(1));
-            }
-            return verdict;
-        });
+        return reserveStatement(credential, request, quote, false, now);
     }
 
     private Optional<Verdict> reserveStatement(Credential credential, AdmissionRequest request, PriceQuote quote,

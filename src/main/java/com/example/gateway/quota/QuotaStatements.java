@@ -126,10 +126,6 @@ public final class QuotaStatements {
 
     static final String RESERVE_BY_KEY_ID = RESERVE.formatted("id = :keyId", REFUSAL);
 
-    static final String TAKE_UPSTREAM_SLOT = """
-            UPDATE upstream_slot SET in_flight = in_flight + 1 WHERE id = 1 AND in_flight < ?
-            """;
-
     /**
      * The second settlement step for recorded calls of any number of tenants, in one statement: releases their
      * reservations and charges their recorded costs to their keys', cost centres' and tenants' rows, once (a

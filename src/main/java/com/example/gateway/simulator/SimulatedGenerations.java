@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 class SimulatedGenerations {
 
-    /** ModelsLab's pay-as-you-go limit on queued requests per account. */
+    /** ModelsLab's pay-as-you-go limit on queued requests per account: the simulator's by default. */
     static final int QUEUE_LIMIT = 5;
 
     private static final Duration RETENTION = Duration.ofHours(1);
@@ -25,11 +25,21 @@ class SimulatedGenerations {
     // Real ids are 8-digit integers; a random start keeps ids from one run unlikely to match a stale id from another.
     private final AtomicLong lastId = new AtomicLong(ThreadLocalRandom.current().nextLong(10_000_000, 90_000_000));
     private final Duration processingTime;
+    private final int queueLimit;
     private final Clock clock;
 
     SimulatedGenerations(Duration processingTime, Clock clock) {
+        this(processingTime, QUEUE_LIMIT, clock);
+    }
+
+    SimulatedGenerations(Duration processingTime, int queueLimit, Clock clock) {
         this.processingTime = processingTime;
+        this.queueLimit = queueLimit;
         this.clock = clock;
+    }
+
+    int queueLimit() {
+        return queueLimit;
     }
 
     Instant now() {
@@ -42,13 +52,13 @@ class SimulatedGenerations {
     }
 
     /**
-     * Queues a generation unless {@link #QUEUE_LIMIT} are already processing. Synchronized so that concurrent callers
+     * Queues a generation unless {@link #queueLimit()} are already processing. Synchronized so that concurrent callers
      * cannot all see room for one more.
      */
     synchronized Optional<SimulatedGeneration> enqueue(GenerationRequest request) {
         Instant now = now();
         long processing = byId.values().stream().filter(generation -> generation.processingAt(now)).count();
-        if (processing >= QUEUE_LIMIT) {
+        if (processing >= queueLimit) {
             return Optional.empty();
         }
         return Optional.of(remember(request, now, now.plus(processingTime)));

@@ -23,7 +23,7 @@ class SimulatorConfiguration {
         // Fail at startup rather than answer every call with 401 and leave people guessing why.
         Assert.hasText(properties.expectedKey(),
                 "gateway.simulator.expected-key must be set when gateway.simulator.enabled is true");
-        return new SimulatedGenerations(properties.processingTime(), Clock.systemUTC());
+        return new SimulatedGenerations(properties.processingTime(), properties.queueLimit(), Clock.systemUTC());
     }
 
     @Bean

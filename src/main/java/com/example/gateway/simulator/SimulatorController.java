@@ -24,8 +24,6 @@ import org.springframework.web.bind.annotation.RestController;
 @ConditionalOnProperty(prefix = "gateway.simulator", name = "enabled", havingValue = "true")
 class SimulatorController {
 
-    private static final int RETRY_AFTER_SECONDS = 30;
-
     /** ModelsLab's words when the account is empty. */
     static final String INSUFFICIENT_CREDITS = "Insufficient credits. Please add more credits to continue.";
 
@@ -33,13 +31,15 @@ class SimulatorController {
     private final SimulatedWallet wallet;
     private final SimulatorKey key;
     private final SimulatedWebhooks webhooks;
+    private final int retryAfterSeconds;
 
     SimulatorController(SimulatedGenerations generations, SimulatedWallet wallet, SimulatorKey key,
-            SimulatedWebhooks webhooks) {
+            SimulatedWebhooks webhooks, SimulatorProperties properties) {
         this.generations = generations;
         this.wallet = wallet;
         this.key = key;
         this.webhooks = webhooks;
+        this.retryAfterSeconds = (int) Math.max(1, properties.queueRetryAfter().toSeconds());
     }
 
     @PostMapping({ "/text2img", "/img2img", "/inpaint" })
@@ -140,7 +140,7 @@ class SimulatorController {
 
     private ResponseEntity<ModelsLabAnswer> queueFull() {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-            .body(ModelsLabAnswer.Error.queueFull(SimulatedGenerations.QUEUE_LIMIT, RETRY_AFTER_SECONDS));
+            .body(ModelsLabAnswer.Error.queueFull(generations.queueLimit(), retryAfterSeconds));
     }
 
     private ResponseEntity<ModelsLabAnswer> requestNotFound() {

@@ -56,6 +56,9 @@ class Tenant implements Persistable<String> {
     @Column(name = "webhook_allowed_hosts")
     private String[] webhookAllowedHosts;
 
+    @Column(name = "upstream_share")
+    private int upstreamShare;
+
     @Column(name = "created_at")
     private Instant createdAt;
 
@@ -107,13 +110,14 @@ class Tenant implements Persistable<String> {
         this.costCentreId = limits.costCentre();
         this.webhookAllowedHosts = limits.webhookAllowedHosts() == null ? null
                 : limits.webhookAllowedHosts().toArray(String[]::new);
+        this.upstreamShare = limits.upstreamShare();
         this.updatedAt = now;
     }
 
     TenantLimits limits() {
         return new TenantLimits(monthlyBudgetUsd, dailyRequestLimit, requestsPerMinute, maxConcurrent, alertWebhookUrl,
                 List.of(alertThresholds), costCentreId,
-                webhookAllowedHosts == null ? null : List.of(webhookAllowedHosts));
+                webhookAllowedHosts == null ? null : List.of(webhookAllowedHosts), upstreamShare);
     }
 
     @Override

@@ -35,17 +35,20 @@ class TenantBodies {
         .collect(Collectors.toUnmodifiableSet());
 
     /** What a field must be when its JSON type is wrong, by field. */
-    private static final Map<String, String> SHAPES = Map.of(
-            "id", "must be 1 to 64 of a-z, 0-9 and -",
-            "name", "must be a non-blank string of at most 200 characters",
-            "monthlyBudgetUsd", "must be a non-negative amount in USD or null",
-            "dailyRequestLimit", "must be a non-negative whole number or null",
-            "requestsPerMinute", "must be a non-negative whole number or null",
-            "maxConcurrent", "must be a non-negative whole number or null",
-            "alertWebhookUrl", "must be an http(s) URL or null",
-            "alertThresholds", "must be 1 to 10 whole percentages between 1 and 1000, or null for 80 and 100",
-            "costCentre", "must be the id of a cost centre or null",
-            "webhookAllowedHosts", "must be at most 50 host names (or *.name for subdomains), or null for any host");
+    private static final Map<String, String> SHAPES = Map.ofEntries(
+            Map.entry("id", "must be 1 to 64 of a-z, 0-9 and -"),
+            Map.entry("name", "must be a non-blank string of at most 200 characters"),
+            Map.entry("monthlyBudgetUsd", "must be a non-negative amount in USD or null"),
+            Map.entry("dailyRequestLimit", "must be a non-negative whole number or null"),
+            Map.entry("requestsPerMinute", "must be a non-negative whole number or null"),
+            Map.entry("maxConcurrent", "must be a non-negative whole number or null"),
+            Map.entry("alertWebhookUrl", "must be an http(s) URL or null"),
+            Map.entry("alertThresholds",
+                    "must be 1 to 10 whole percentages between 1 and 1000, or null for 80 and 100"),
+            Map.entry("costCentre", "must be the id of a cost centre or null"),
+            Map.entry("webhookAllowedHosts",
+                    "must be at most 50 host names (or *.name for subdomains), or null for any host"),
+            Map.entry("upstreamShare", "must be a whole number from 1 to 1000, or null for 1"));
 
     private final JsonMapper json;
     private final ObjectReader trees;

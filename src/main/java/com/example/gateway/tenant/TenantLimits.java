@@ -24,6 +24,8 @@ import jakarta.validation.constraints.Size;
  * 80 and 100
  * @param webhookAllowedHosts hosts the tenant's generation webhooks may point at (a name, or {@code *.name} for its
  * subdomains), lower case; {@code null}: any host the outbound rules allow
+ * @param upstreamShare the tenant's weight in the ModelsLab account's slots when calls wait for them; {@code null}
+ * means 1
  */
 record TenantLimits(
         @Digits(integer = 10, fraction = 8) @DecimalMin("0") BigDecimal monthlyBudgetUsd,
@@ -33,16 +35,20 @@ record TenantLimits(
         @Size(max = 2000) String alertWebhookUrl,
         @Size(min = 1, max = 10) List<@NotNull @Min(1) @Max(1000) Integer> alertThresholds,
         @Pattern(regexp = "[a-z0-9-]{1,64}", message = "must be the id of a cost centre") String costCentre,
-        @Size(max = 50) List<@NotNull @Size(max = 253) @Pattern(regexp = HOST) String> webhookAllowedHosts) {
+        @Size(max = 50) List<@NotNull @Size(max = 253) @Pattern(regexp = HOST) String> webhookAllowedHosts,
+        @Min(1) @Max(1000) Integer upstreamShare) {
 
     static final String HOST = "(\\*\\.)?[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63})*";
 
     static final List<Integer> DEFAULT_THRESHOLDS = List.of(80, 100);
 
     /** A new tenant's limits before its request sets any. */
-    static final TenantLimits NONE = new TenantLimits(null, null, null, null, null, null, null, null);
+    static final TenantLimits NONE = new TenantLimits(null, null, null, null, null, null, null, null, null);
 
     TenantLimits {
+        if (upstreamShare == null) {
+            upstreamShare = 1;
+        }
         if (alertThresholds == null) {
             alertThresholds = DEFAULT_THRESHOLDS;
         }

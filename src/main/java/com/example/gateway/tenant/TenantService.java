@@ -115,7 +115,7 @@ public class TenantService {
             return null;
         }
         create(new TenantBodies.NewTenant(id, name,
-                new TenantLimits(monthlyBudgetUsd, null, null, null, null, null, null, null)));
+                new TenantLimits(monthlyBudgetUsd, null, null, null, null, null, null, null, null)));
         return tenantKeys.create(id, new TenantRequests.CreateKey("demo")).key();
     }
 
@@ -140,7 +140,8 @@ public class TenantService {
         TenantLimits limits = t.limits();
         return new TenantView(t.getId(), t.getName(), limits.monthlyBudgetUsd(), limits.dailyRequestLimit(),
                 limits.requestsPerMinute(), limits.maxConcurrent(), t.isSuspended(), limits.alertWebhookUrl(),
-                limits.alertThresholds(), limits.costCentre(), limits.webhookAllowedHosts(), t.getCreatedAt(),
+                limits.alertThresholds(), limits.costCentre(), limits.webhookAllowedHosts(), limits.upstreamShare(),
+                t.getCreatedAt(),
                 t.getUpdatedAt(),
                 usage == null ? null : usage.spentUsd(), usage == null ? null : usage.reservedUsd(),
                 usage == null ? null : usage.remainingUsd(), usage == null ? null : usage.callsToday(),

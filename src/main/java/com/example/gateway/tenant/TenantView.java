@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TenantView(String id, String name, BigDecimal monthlyBudgetUsd, Integer dailyRequestLimit,
         Integer requestsPerMinute, Integer maxConcurrent, boolean suspended, String alertWebhookUrl,
-        List<Integer> alertThresholds, String costCentre, List<String> webhookAllowedHosts, Instant createdAt,
-        Instant updatedAt, BigDecimal spentUsd, BigDecimal reservedUsd, BigDecimal remainingUsd, Integer callsToday, Integer inFlight) {
+        List<Integer> alertThresholds, String costCentre, List<String> webhookAllowedHosts, int upstreamShare,
+        Instant createdAt, Instant updatedAt, BigDecimal spentUsd, BigDecimal reservedUsd, BigDecimal remainingUsd,
+        Integer callsToday, Integer inFlight) {
 }

@@ -31,7 +31,9 @@ class ObservabilityTest {
             "gateway_settlement_latency_seconds_sum", "gateway_inflight_calls", "gateway_reservations_swept_total",
             "gateway_modelslab_balance_usd", "gateway_modelslab_low_balance_threshold_usd",
             "gateway_reconciliation_drift_usd", "gateway_reconciliation_drift_threshold_usd",
-            "gateway_reconciliation_gaps_total",
+            "gateway_reconciliation_gaps_total", "gateway_upstream_slots_in_use", "gateway_upstream_effective_cap",
+            "gateway_upstream_waiting", "gateway_upstream_wait_seconds_sum", "gateway_upstream_wait_seconds_count",
+            "gateway_upstream_queue_full_absorbed_total",
             "http_server_requests_seconds_count", "http_server_requests_seconds_sum",
             "http_server_requests_seconds_bucket", "http_server_requests_seconds_max");
 
@@ -92,7 +94,11 @@ class ObservabilityTest {
             .anyMatch(expr -> expr.contains("rate(gateway_quota_rejections_total"))
             .anyMatch(expr -> expr.contains("sum by (tenant) (increase(gateway_cost_usd_total"))
             .anyMatch(expr -> expr.contains("gateway_inflight_calls"))
-            .anyMatch(expr -> expr.contains("gateway_reservations_swept_total"));
+            .anyMatch(expr -> expr.contains("gateway_reservations_swept_total"))
+            .anyMatch(expr -> expr.contains("sum by (tenant) (gateway_upstream_waiting"))
+            .anyMatch(expr -> expr.contains("gateway_upstream_wait_seconds_sum"))
+            .anyMatch(expr -> expr.contains("max(gateway_upstream_slots_in_use)"))
+            .anyMatch(expr -> expr.contains("gateway_upstream_queue_full_absorbed_total"));
         for (String histogram : List.of("gateway_upstream_latency_seconds", "gateway_added_latency_seconds")) {
             for (String quantile : List.of("0.5", "0.95", "0.99")) {
                 assertThat(expressions).as("%s quantile of %s", quantile, histogram)

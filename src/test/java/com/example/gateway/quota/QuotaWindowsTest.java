@@ -19,7 +19,6 @@ import com.example.gateway.support.GatewayIntegrationTest;
 import com.example.gateway.tenant.TenantAuthenticator;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -44,12 +43,6 @@ class QuotaWindowsTest extends GatewayIntegrationTest {
 
     @Autowired
     PriceList prices;
-
-    @Autowired
-    QuotaProperties properties;
-
-    @Autowired
-    DataSource dataSource;
 
     @Autowired
     AdmissionThreads admissionThreads;
@@ -160,8 +153,7 @@ class QuotaWindowsTest extends GatewayIntegrationTest {
     }
 
     private QuotaService replica(Instant now) {
-        return new QuotaService(jdbcClient, Clock.fixed(now, ZoneOffset.UTC), prices, properties, dataSource,
-                admissionThreads);
+        return new QuotaService(jdbcClient, Clock.fixed(now, ZoneOffset.UTC), prices, admissionThreads);
     }
 
     private Reservation reserve(QuotaService replica, TestTenant tenant) {

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureMockMvc(addFilters = false)
 @Import(SimulatorConfiguration.class)
 @TestPropertySource(properties = { "gateway.simulator.enabled=true", "gateway.simulator.expected-key=shared-test-key",
-        "gateway.simulator.processing-time=10m" })
+        "gateway.simulator.processing-time=10m", "gateway.simulator.queue-limit=2",
+        "gateway.simulator.queue-retry-after=7s" })
 class SimulatorQueueLimitTest {
 
     private static final String QUEUED = """
@@ -36,14 +37,14 @@ class SimulatorQueueLimitTest {
     MockMvcTester mvc;
 
     @Test
-    void sixthQueuedGenerationIsRefusedWith429WhileFiveAreProcessingButImmediateOnesStillSucceed() {
-        for (int i = 0; i < SimulatedGenerations.QUEUE_LIMIT; i++) {
+    void aQueuedGenerationBeyondTheConfiguredLimitIsRefusedWith429ButImmediateOnesStillSucceed() {
+        for (int i = 0; i < 2; i++) {
             assertThat(text2img(QUEUED)).hasStatusOk().bodyJson().extractingPath("$.status").isEqualTo("processing");
         }
 
         assertThat(text2img(QUEUED)).hasStatus(HttpStatus.TOO_MANY_REQUESTS).bodyJson().isStrictlyEqualTo("""
-                {"status":"error","message":"Rate limit exceeded. Maximum 5 queued requests allowed.",
-                 "retry_after":30}""");
+                {"status":"error","message":"Rate limit exceeded. Maximum 2 queued requests allowed.",
+                 "retry_after":7}""");
         assertThat(text2img("""
                 {"key":"shared-test-key","prompt":"a fox"}""")).hasStatusOk().bodyJson()
             .extractingPath("$.status").isEqualTo("success");

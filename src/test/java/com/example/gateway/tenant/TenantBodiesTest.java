@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TenantBodiesTest {
 
     private static final TenantLimits CURRENT = new TenantLimits(new BigDecimal("5.00"), 100, 60, 4,
-            "https://93.184.215.14/hooks", List.of(50, 100), null, null);
+            "https://93.184.215.14/hooks", List.of(50, 100), null, null, 1);
 
     private final TenantBodies bodies = new TenantBodies(JsonMapper.builder().build(),
             Validation.buildDefaultValidatorFactory().getValidator(),
@@ -37,6 +37,9 @@ class TenantBodiesTest {
             "requestsPerMinute":1.5                    | Invalid field 'requestsPerMinute' must be a non-negative whole number or null.
             "maxConcurrent":"many"                     | Invalid field 'maxConcurrent' must be a non-negative whole number or null.
             "maxConcurrent":99999999999                | Invalid field 'maxConcurrent' must be a non-negative whole number or null.
+            "upstreamShare":0                          | Invalid field 'upstreamShare' must be greater than or equal to 1.
+            "upstreamShare":1001                       | Invalid field 'upstreamShare' must be less than or equal to 1000.
+            "upstreamShare":1.5                        | Invalid field 'upstreamShare' must be a whole number from 1 to 1000, or null for 1.
             "alertThresholds":[]                       | Invalid field 'alertThresholds' size must be between 1 and 10.
             "alertThresholds":[0,80]                   | Invalid field 'alertThresholds' must be greater than or equal to 1.
             "alertThresholds":[80,null]                | Invalid field 'alertThresholds' must not be null.
@@ -84,7 +87,7 @@ class TenantBodiesTest {
         assertThat(changes.name()).isNull();
         assertThat(changes.suspended()).isTrue();
         assertThat(changes.limits()).isEqualTo(new TenantLimits(new BigDecimal("1234567890.12345678"), 100, 60, null,
-                "https://93.184.215.14/hooks", List.of(90, 100), null, null));
+                "https://93.184.215.14/hooks", List.of(90, 100), null, null, 1));
     }
 
     @Test
@@ -94,13 +97,13 @@ class TenantBodiesTest {
 
         assertThat(created.id()).isEqualTo("acme");
         assertThat(created.limits()).isEqualTo(new TenantLimits(new BigDecimal("1234567890.12345678"), null, null, null,
-                null, List.of(80, 100), null, null));
+                null, List.of(80, 100), null, null, 1));
     }
 
     @Test
     void doesNotRecheckAWebhookThatTheChangeLeavesAlone() {
         TenantLimits configuredWhenAllowed = new TenantLimits(null, null, null, null, "http://10.0.0.7/hook",
-                List.of(80, 100), null, null);
+                List.of(80, 100), null, null, 1);
 
         TenantBodies.Changes changes = bodies.changes("acme", configuredWhenAllowed,
                 bodies.object("{\"maxConcurrent\":2}"));

@@ -23,7 +23,7 @@ class OpenApiDocsTest extends GatewayIntegrationTest {
         JsonNode paths = docs.json().get("paths");
         assertThat(names(paths)).contains("/api/v6/images/text2img", "/api/v6/images/img2img",
                 "/api/v6/images/inpaint", "/api/v6/images/fetch/{id}", "/api/v1/usage", "/admin/usage",
-                "/admin/calls", "/admin/tenants/{id}/statement", "/admin/tenants");
+                "/admin/calls", "/admin/tenants/{id}/statement", "/admin/tenants", "/admin/upstream");
     }
 
     @Test
