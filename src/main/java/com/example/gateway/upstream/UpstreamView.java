@@ -13,9 +13,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param tenants the tenants with calls waiting or holding slots
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-record UpstreamView(Integer maxInFlight, Integer effectiveCap, int slotsInUse, double maxQueueWaitSeconds,
+public record UpstreamView(Integer maxInFlight, Integer effectiveCap, int slotsInUse, double maxQueueWaitSeconds,
         List<TenantQueue> tenants) {
 
-    record TenantQueue(String tenant, int waiting, int slotsInUse) {
+    /** Calls waiting for a slot, all tenants together. */
+    public int waiting() {
+        return tenants.stream().mapToInt(TenantQueue::waiting).sum();
+    }
+
+    public record TenantQueue(String tenant, int waiting, int slotsInUse) {
     }
 }

@@ -100,6 +100,20 @@ class ConsoleSecurityTest extends GatewayIntegrationTest {
     }
 
     @Test
+    void adminsSeeTheUpstreamQueueOnItsPageAndInTheOverviewFinanceDoesNot() {
+        ConsoleClient admin = new ConsoleClient(baseUrl());
+        admin.signIn(ADMIN_TOKEN);
+        ConsoleClient finance = new ConsoleClient(baseUrl());
+        finance.signIn(FINANCE_TOKEN);
+
+        assertThat(admin.get("/console/queue").body()).contains("Upstream queue", "queue-table");
+        assertThat(admin.get("/console/queue/tile").body()).contains("queue-tile").doesNotContain("<html");
+        assertThat(admin.get("/console").body()).contains("/console/queue/tile");
+        assertThat(finance.get("/console").body()).doesNotContain("/console/queue/tile");
+        assertThat(finance.get("/console/queue").statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void financeReadsMoneyButCannotManageTenantsOrPrices() {
         ConsoleClient finance = new ConsoleClient(baseUrl());
         finance.signIn(FINANCE_TOKEN);
