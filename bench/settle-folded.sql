@@ -10,7 +10,7 @@ WITH recorded AS (
            'success', 200, 200, r.images, :price::numeric, 1, r.prompt_sha256, r.created_at, :now::timestamptz
     FROM reservation r
     WHERE r.request_id = ANY(ARRAY[:rid::uuid])
-    ON CONFLICT (request_id) DO NOTHING
+    ON CONFLICT ON CONSTRAINT call_ledger_pkey DO NOTHING
     RETURNING request_id, cost_usd
 ), applied AS (
     DELETE FROM reservation r USING recorded l
