@@ -272,8 +272,6 @@ read -r MONTH DAY MINUTE NOW < <("${PSQL[@]}" -F' ' -c "SELECT date_trunc('month
     (now() AT TIME ZONE 'UTC')::date, to_char(date_trunc('minute', now()) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
     to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
 PGBENCH_VARS=(-D "keyhash=$KEYHASH" -D price=0.0047 -D "month=$MONTH" -D "day=$DAY" -D "minute=$MINUTE" -D "now=$NOW")
-# The gateway's main pool plans its statements once per connection (plan_cache_mode, application.yaml); so does pgbench.
-export PGOPTIONS="-c plan_cache_mode=force_generic_plan"
 PGBENCH=("$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U gateway -n -M prepared -c 32 -j 2 -T "$DURATION"
     "${PGBENCH_VARS[@]}")
 # The same SQL alone at the fixed rate of phase 2: how long PostgreSQL itself takes per call at that rate, one statement
