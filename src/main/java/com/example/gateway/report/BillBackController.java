@@ -51,10 +51,7 @@ class BillBackController {
         rateLimiter.acquire(ReportRateLimiter.ADMIN);
         ReportFormat chosen = ReportFormat.of(format, accept);
         Chargeback chargeback = reports.chargeback(UtcPeriod.month(month, clock));
-        if (chosen == ReportFormat.JSON) {
-            return ReportResponses.json(chargeback);
-        }
-        return ReportCsv.chargeback(chargeback);
+        return ReportResponses.in(chosen, chargeback, ReportCsv::chargeback);
     }
 
     @GetMapping("/admin/cost-centres/{id}/statement")
@@ -75,9 +72,6 @@ class BillBackController {
         ReportFormat chosen = ReportFormat.of(format, accept);
         YearMonth period = UtcPeriod.month(month, clock);
         CostCentreStatement statement = reports.costCentreStatement(id, period);
-        if (chosen == ReportFormat.JSON) {
-            return ReportResponses.json(statement);
-        }
-        return ReportCsv.costCentreStatement(statement);
+        return ReportResponses.in(chosen, statement, ReportCsv::costCentreStatement);
     }
 }

@@ -59,10 +59,7 @@ class ReportAdminController {
         ReportFormat chosen = ReportFormat.of(format, accept);
         UsageQuery query = UsageQuery.parse(from, to, groupBy, tenant, costCentre, project);
         UsageReport report = reports.usage(query);
-        if (chosen == ReportFormat.JSON) {
-            return ReportResponses.json(report);
-        }
-        return ReportCsv.usage(report);
+        return ReportResponses.in(chosen, report, ReportCsv::usage);
     }
 
     @GetMapping("/admin/tenants/{id}/statement")
@@ -81,9 +78,6 @@ class ReportAdminController {
         ReportFormat chosen = ReportFormat.of(format, accept);
         YearMonth period = UtcPeriod.month(month, clock);
         Statement statement = reports.statement(id, period);
-        if (chosen == ReportFormat.JSON) {
-            return ReportResponses.json(statement);
-        }
-        return ReportCsv.statement(statement);
+        return ReportResponses.in(chosen, statement, ReportCsv::statement);
     }
 }

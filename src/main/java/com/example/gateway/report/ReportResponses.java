@@ -45,6 +45,12 @@ public final class ReportResponses {
             .body(out.toString());
     }
 
+    /** {@code report} as JSON, or for CSV in the form {@code csv} writes. */
+    public static <T> ResponseEntity<Object> in(ReportFormat format, T report,
+            Function<T, ResponseEntity<Object>> csv) {
+        return format == ReportFormat.JSON ? json(report) : csv.apply(report);
+    }
+
     public static ResponseEntity<Object> json(Object body) {
         // Set here so that ?format=json wins over an Accept header that names only text/csv.
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
