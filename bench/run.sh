@@ -292,8 +292,9 @@ pgbench_floor() { # name sql-file: calls/s with 32 clients, then latency per cal
     local pct statements
     pct=$(cat "$TMP/pgbench-rate-$1".* | awk '{print $3 / 1000}' | sort -n | awk '{v[NR] = $1}
         END { printf "p50=%.3f p90=%.3f p99=%.3f", v[int(NR * .5)], v[int(NR * .9)], v[int(NR * .99)] }')
+    # one figure per round trip: a pipeline's statements count at its \endpipeline; \set and \startpipeline are none
     statements=$(sed -n '/statement latencies/,$p' "$OUT/pgbench-rate-$1.txt" | tail -n +2 \
-        | awk '{printf "%s%s ms", (NR > 1 ? ", " : ""), $1}')
+        | awk '$3 !~ /^\\(set|startpipeline)$/ && $1 > 0 {printf "%s%s ms", (n++ > 0 ? ", " : ""), $1}')
     echo " tps=$tps latency_avg_ms=$lat load_before=${before// /,} load_after=${after// /,} rate: $pct statements: $statements" \
         >"$OUT/pgbench-$1.result"
     log "pgbench $1: $(cat "$OUT/pgbench-$1.result")"
@@ -304,7 +305,10 @@ pgbench_floor per-call "$BENCH/per-call.sql"
 PG_TPS=$(field tps <"$OUT/pgbench-per-call.result")
 # The settlement the gateway does not use, for comparison: the ledger rows and the charge in one durable statement
 # (bench/settle-folded.sql), after the same RESERVE.
-{ sed -n '1,/\\gset$/p' "$BENCH/per-call.sql"; echo; cat "$BENCH/settle-folded.sql"; } >"$TMP/per-call-folded.sql"
+# (its request id is per-call.sql's: the client's number and a random one)
+{ sed -n '1,/^\\endpipeline$/p' "$BENCH/per-call.sql"; echo
+  sed "s/:rid::uuid/md5(:client_id || '-' || :r)::uuid/; s/:tenant_id/'bench'/" "$BENCH/settle-folded.sql"; } \
+    >"$TMP/per-call-folded.sql"
 "${PSQL[@]}" -c "VACUUM (ANALYZE)"
 pgbench_floor folded "$TMP/per-call-folded.sql"
 

@@ -1,7 +1,7 @@
 -- Not the gateway's SQL: the settlement it does not use, measured against it by bench/run.sh (section 2). The ledger
 -- rows and the charge in one durable statement, one round trip instead of RECORD's and APPLY's, but the tenant's quota
 -- row stays locked until the WAL flush, so the tenant's admissions and other settlements wait for it. bench/run.sh
--- runs this after the RESERVE statement of bench/per-call.sql, with the same variables.
+-- runs this after the RESERVE statements of bench/per-call.sql, with the same variables (:rid and :tenant_id replaced).
 WITH recorded AS (
     INSERT INTO call_ledger (request_id, tenant_id, key_id, model_id, endpoint, idempotency_key, upstream_id,
                              outcome, upstream_status, http_status, images, cost_usd, upstream_latency_ms,

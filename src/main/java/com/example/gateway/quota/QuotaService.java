@@ -16,7 +16,8 @@ import com.example.gateway.errors.ErrorCode;
 import com.example.gateway.errors.GatewayException;
 import com.example.gateway.units.Utc;
 
-import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -29,12 +30,15 @@ import org.springframework.stereotype.Service;
 public class QuotaService {
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcOperations statements;
     private final Clock clock;
     private final PriceList prices;
     private final AdmissionThreads admissionThreads;
 
-    QuotaService(JdbcClient jdbc, Clock clock, PriceList prices, AdmissionThreads admissionThreads) {
-        this.jdbc = jdbc;
+    QuotaService(NamedParameterJdbcOperations statements, Clock clock, PriceList prices,
+            AdmissionThreads admissionThreads) {
+        this.jdbc = JdbcClient.create(statements);
+        this.statements = statements;
         this.clock = clock;
         this.prices = prices;
         this.admissionThreads = admissionThreads;
@@ -64,16 +68,11 @@ public class QuotaService {
         PriceQuote quote = prices.quote(request.modelId(), request.images(), now)
             .orElseThrow(() -> new GatewayException(ErrorCode.MODEL_NOT_ENABLED,
                     "The model '" + request.modelId() + "' has no price in effect."));
-        Verdict verdict = null;
-        // Neither admitted nor refused: another call changed the row between the statement's read and its lock. The
-        // statement runs again on the newer row; three such races in a row are a refusal for concurrency.
-        for (int attempt = 0; attempt < 3 && (verdict == null || verdict.undecided()); attempt++) {
-            verdict = admissionThreads.run(() -> admit(credential, request, quote, now))
-                .orElseThrow(() -> new GatewayException(ErrorCode.INVALID_KEY));
-        }
+        Verdict verdict = admissionThreads.run(() -> admit(credential, request, quote, now))
+            .orElseThrow(() -> new GatewayException(ErrorCode.INVALID_KEY));
         if (!verdict.admitted()) {
-            Refusal refusal = verdict.refusal() != null ? verdict.refusal() : Refusal.TOO_MANY_CONCURRENT;
-            throw refusal.toException(verdict.tenantId(), verdict.costCentreId(), now, verdict.day(),
+            // Refused with a reason: the update's condition and the reason read the same rows, locked beforehand.
+            throw verdict.refusal().toException(verdict.tenantId(), verdict.costCentreId(), now, verdict.day(),
                     verdict.minute());
         }
         return new Reservation(request.by(verdict.tenantId(), verdict.keyId(), verdict.costCentreId(), quote), now,
@@ -81,49 +80,44 @@ public class QuotaService {
     }
 
     /**
-     * The admission statement; runs on an admission thread. One autocommit statement: the tenant's row is locked only
-     * while PostgreSQL runs it, never while a busy client thread is between two round trips. The account's slots are
-     * the upstream queue's rows, so no reservation holds one ({@code holds_upstream_slot} stays false).
+     * The admission statements; run on an admission thread. Sent together and committed at once (see
+     * {@link QuotaStatements#RESERVE}): the rows are locked only while PostgreSQL runs them, never while a busy client
+     * thread is between two round trips. The account's slots are the upstream queue's rows, so no reservation holds one
+     * ({@code holds_upstream_slot} stays false).
      */
     private Optional<Verdict> admit(Credential credential, AdmissionRequest request, PriceQuote quote, Instant now) {
-        return reserveStatement(credential, request, quote, false, now);
-    }
-
-    private Optional<Verdict> reserveStatement(Credential credential, AdmissionRequest request, PriceQuote quote,
-            boolean holdsSlot, Instant now) {
         Windows windows = Windows.at(now);
-        JdbcClient.StatementSpec statement = jdbc.sql(QuotaStatements.reserve(credential));
-        statement = switch (credential) {
-            case Credential.KeyHash hash -> statement.param("keyHash", hash.hash());
-            case Credential.AuthenticatedKey key -> statement.param("keyId", key.keyId());
+        MapSqlParameterSource params = switch (credential) {
+            case Credential.KeyHash hash -> new MapSqlParameterSource("keyHash", hash.hash());
+            case Credential.AuthenticatedKey key -> new MapSqlParameterSource("keyId", key.keyId());
         };
-        return statement
-            .param("holdsSlot", holdsSlot)
-            .param("month", windows.month())
-            .param("day", windows.day())
-            .param("minute", windows.minute())
-            .param("price", quote.amountUsd())
-            .param("priceId", quote.priceId(), Types.BIGINT)
-            .param("unitPrice", quote.unitPriceUsd())
-            .param("expectedModelsLab", quote.expectedModelsLabUsd())
-            .param("requestId", request.requestId())
-            .param("model", request.modelId())
-            .param("endpoint", request.endpoint())
-            .param("images", request.images())
+        params.addValue("holdsSlot", false)
+            .addValue("month", windows.month())
+            .addValue("day", windows.day())
+            .addValue("minute", windows.minute())
+            .addValue("price", quote.amountUsd())
+            .addValue("priceId", quote.priceId(), Types.BIGINT)
+            .addValue("unitPrice", quote.unitPriceUsd())
+            .addValue("expectedModelsLab", quote.expectedModelsLabUsd())
+            .addValue("requestId", request.requestId())
+            .addValue("model", request.modelId())
+            .addValue("endpoint", request.endpoint())
+            .addValue("images", request.images())
             // Typed, null or not: a null of unknown type makes pgJDBC describe the statement, and pgJDBC before
             // 42.7.13 then spends one more round trip on every execution of it (AdmissionRoundTripsTest).
-            .param("idempotencyKey", request.idempotencyKey(), Types.VARCHAR)
-            .param("promptSha256", request.promptSha256())
-            .param("project", request.attribution().project(), Types.VARCHAR)
-            .param("tagKeys", request.attribution().tagKeys())
-            .param("tagValues", request.attribution().tagValues())
-            .param("trackId", request.attribution().trackId(), Types.VARCHAR)
-            .param("now", Utc.of(now))
-            .query((rs, n) -> new Verdict(rs.getObject("key_id", UUID.class), rs.getString("tenant_id"),
-                    rs.getString("cost_centre_id"), Refusal.of(rs.getString("refusal")), rs.getObject("month", LocalDate.class),
-                    rs.getObject("day", LocalDate.class), rs.getObject("minute", OffsetDateTime.class),
-                    rs.getBoolean("admitted")))
-            .optional();
+            .addValue("idempotencyKey", request.idempotencyKey(), Types.VARCHAR)
+            .addValue("promptSha256", request.promptSha256())
+            .addValue("project", request.attribution().project(), Types.VARCHAR)
+            .addValue("tagKeys", request.attribution().tagKeys())
+            .addValue("tagValues", request.attribution().tagValues())
+            .addValue("trackId", request.attribution().trackId(), Types.VARCHAR)
+            .addValue("now", Utc.of(now));
+        return OneRoundTrip.lastRows(statements, QuotaStatements.reserve(credential), params,
+                (rs, n) -> new Verdict(rs.getObject("key_id", UUID.class), rs.getString("tenant_id"),
+                        rs.getString("cost_centre_id"), Refusal.of(rs.getString("refusal")),
+                        rs.getObject("month", LocalDate.class), rs.getObject("day", LocalDate.class),
+                        rs.getObject("minute", OffsetDateTime.class), rs.getBoolean("admitted")))
+            .stream().findFirst();
     }
 
     /**
@@ -135,13 +129,11 @@ public class QuotaService {
     public Map<String, Balance> apply(Collection<UUID> requestIds) {
         Instant now = clock.instant();
         Map<String, Balance> balances = new HashMap<>();
-        jdbc.sql(QuotaStatements.APPLY)
-            .param("requestIds", requestIds.toArray(UUID[]::new))
-            .param("now", Utc.of(now))
-            .param("month", Windows.at(now).month())
-            .query((RowCallbackHandler) rs -> balances.put(rs.getString("tenant_id"),
-                    Balance.of(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"),
-                            rs.getBoolean("alerts"))));
+        MapSqlParameterSource params = new MapSqlParameterSource("requestIds", requestIds.toArray(UUID[]::new))
+            .addValue("now", Utc.of(now))
+            .addValue("month", Windows.at(now).month());
+        OneRoundTrip.lastRows(statements, QuotaStatements.APPLY, params, (rs, n) -> balances.put(rs.getString("tenant_id"),
+                Balance.of(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"), rs.getBoolean("alerts"))));
         return balances;
     }
 
@@ -174,10 +166,5 @@ public class QuotaService {
 
     private record Verdict(UUID keyId, String tenantId, String costCentreId, Refusal refusal, LocalDate month, LocalDate day,
             OffsetDateTime minute, boolean admitted) {
-
-        /** Lost a race: the row the statement read would have admitted the call, the row it locked did not. */
-        boolean undecided() {
-            return !admitted && refusal == null;
-        }
     }
 }

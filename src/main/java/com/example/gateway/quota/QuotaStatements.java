@@ -10,8 +10,8 @@ public final class QuotaStatements {
      * Whether a call may be admitted, or why not: null when every limit lets it in, else the first limit that refuses
      * it. It reads the tenant {@code t} and its quota row {@code q}, the key's limits {@code k} and its row {@code kq},
      * and the tenant's cost centre {@code cc} and its row {@code cq} (null without one: its limit then does not apply).
-     * Written once, and used twice by {@link #RESERVE}: as the condition of its update of the tenant's row, which PostgreSQL
-     * evaluates again on the newest row once it holds the row's lock, and to say why a refused call was refused.
+     * Written once, and used twice by {@link #RESERVE}: as the condition of its update of the tenant's row, and to say why
+     * a refused call was refused; both read the same rows, locked before the statement began.
      * <p>
      * Windows only move forward: a call that names an older month, day or minute than the row's (a replica whose clock
      * is behind, a call that waited across a boundary) counts in the row's window, so a counter or a month's spending
@@ -41,34 +41,59 @@ public final class QuotaStatements {
             END""";
 
     /**
-     * Admits a call: finds the key, and updates its tenant's quota row only if {@link #REFUSAL} lets the call in,
-     * counting it and reserving its exact price there, on the key's row and on the cost centre's row, in one statement.
-     * <p>
-     * Rows are locked in one order, by every statement that locks more than one: keys, then cost centres, then
-     * tenants (then the account's upstream slot), so two statements never wait for each other in a circle. Here the
-     * key's row and the cost centre's are locked first ({@code key_row}, {@code cost_centre_row}: a lock reads their
-     * newest version, and each waits for the one before through its one-time filter), then the tenant's row by the
-     * update, whose condition PostgreSQL evaluates again on the newest tenant row with the locked key and cost centre
-     * rows. So concurrent admissions from any number of replicas can never overshoot any of the three levels.
-     * <p>
-     * Answers one row for a valid key, with the reason the call was refused ({@code refusal}, null when admitted);
-     * none for an unknown or revoked key. The reason is read from the tenant row as the statement found it: when
-     * another call took the last place meanwhile, the call is neither admitted nor refused (both columns say so), and
-     * {@link QuotaService} runs the statement again on the newer row. {@code %1$s} is the key criterion, see
-     * {@link #reserve(Credential)}.
+     * Admission's first statement: locks the key's, the cost centre's and the tenant's quota rows, in the one order
+     * (keys, cost centres, tenants; each waits for the one before through its one-time filter), and notes for the
+     * second statement which cost centre it locked ({@code gateway.cost_centre}, transaction-local): should an admin move
+     * the tenant meanwhile, the second statement still works on the rows locked here, never on a row it would lock out
+     * of order. No rows for an unknown or revoked key.
      */
-    private static final String RESERVE = """
+    private static final String LOCK_CALLER = """
             WITH caller AS (
-                SELECT k.id AS key_id, k.tenant_id, t.cost_centre_id, k.monthly_budget_usd, k.requests_per_minute
+                SELECT k.id AS key_id, k.tenant_id, t.cost_centre_id
                 FROM api_key k JOIN tenant t ON t.id = k.tenant_id
                 WHERE k.%1$s AND k.revoked_at IS NULL
             ), key_row AS (
-                SELECT kq.* FROM key_quota_state kq WHERE kq.key_id = (SELECT key_id FROM caller)
+                SELECT kq.key_id FROM key_quota_state kq WHERE kq.key_id = (SELECT key_id FROM caller)
                 FOR NO KEY UPDATE
             ), cost_centre_row AS (
-                SELECT cq.* FROM cost_centre_quota_state cq
+                SELECT cq.cost_centre_id FROM cost_centre_quota_state cq
                 WHERE cq.cost_centre_id = (SELECT cost_centre_id FROM caller) AND (SELECT count(*) FROM key_row) >= 0
                 FOR NO KEY UPDATE
+            ), tenant_row AS (
+                SELECT q.tenant_id FROM quota_state q
+                WHERE q.tenant_id = (SELECT tenant_id FROM caller) AND (SELECT count(*) FROM cost_centre_row) >= 0
+                FOR NO KEY UPDATE
+            )
+            SELECT set_config('gateway.cost_centre', coalesce(c.cost_centre_id, ''), true)
+            FROM caller c WHERE (SELECT count(*) FROM tenant_row) >= 0
+            """;
+
+    /**
+     * Admits a call in two statements sent together, one round trip and one transaction ({@link OneRoundTrip}):
+     * {@link #LOCK_CALLER} locks the key's, cost centre's and tenant's rows; then this statement, whose snapshot is taken
+     * once it holds them, so it reads their newest versions, updates the tenant's row only if {@link #REFUSAL} lets the
+     * call in, and then counts it and reserves its exact price there, on the key's row and on the cost centre's row. So
+     * concurrent admissions from any number of replicas can never overshoot any of the three levels.
+     * <p>
+     * Why two statements: a single statement that locks rows other calls are updating has PostgreSQL recheck it
+     * (EvalPlanQual) on the newest row under the lock, and each recheck first sets up every part of the statement
+     * again; with three levels and their CTEs that took milliseconds while the tenant's row was held, which serialised a
+     * busy tenant's calls (bench/RESULTS.md). Here the rows are locked by a small statement, and the large one, reading
+     * rows nobody else can change, is never rechecked.
+     * <p>
+     * Answers one row for a valid key, with the reason the call was refused ({@code refusal}, null when admitted);
+     * none for an unknown or revoked key. {@code %1$s} is the key criterion, see {@link #reserve(Credential)}.
+     */
+    private static final String RESERVE = LOCK_CALLER + ";\n" + """
+            WITH caller AS (
+                SELECT k.id AS key_id, k.tenant_id, nullif(current_setting('gateway.cost_centre', true), '') AS cost_centre_id,
+                       k.monthly_budget_usd, k.requests_per_minute
+                FROM api_key k
+                WHERE k.%1$s AND k.revoked_at IS NULL
+            ), key_row AS (
+                SELECT kq.* FROM key_quota_state kq WHERE kq.key_id = (SELECT key_id FROM caller)
+            ), cost_centre_row AS (
+                SELECT cq.* FROM cost_centre_quota_state cq WHERE cq.cost_centre_id = (SELECT cost_centre_id FROM caller)
             ), admitted AS (
                 UPDATE quota_state q SET
                     month_spent_usd = CASE WHEN q.month >= :month THEN q.month_spent_usd ELSE 0 END,
@@ -82,7 +107,6 @@ public final class QuotaStatements {
                 FROM caller k JOIN tenant t ON t.id = k.tenant_id LEFT JOIN key_row kq ON true
                      LEFT JOIN cost_centre_row cq ON true LEFT JOIN cost_centre cc ON cc.id = cq.cost_centre_id
                 WHERE q.tenant_id = k.tenant_id AND (%2$s) IS NULL
-                  AND (SELECT count(*) FROM cost_centre_row) >= 0
                 RETURNING q.tenant_id, q.month
             ), key_admitted AS (
                 UPDATE key_quota_state kq SET
@@ -118,7 +142,7 @@ public final class QuotaStatements {
                  LEFT JOIN key_row kq ON true
                  LEFT JOIN cost_centre_row cq ON true LEFT JOIN cost_centre cc ON cc.id = cq.cost_centre_id
             -- Commit without waiting for the WAL flush (see QuotaService.reserve); transaction-local, so it ends with
-            -- this statement.
+            -- this transaction.
             CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
             """;
 
@@ -127,27 +151,30 @@ public final class QuotaStatements {
     static final String RESERVE_BY_KEY_ID = RESERVE.formatted("id = :keyId", REFUSAL);
 
     /**
-     * The second settlement step for recorded calls of any number of tenants, in one statement: releases their
-     * reservations and charges their recorded costs to their keys', cost centres' and tenants' rows, once (a
-     * reservation is deleted as it is applied). Rows are locked in the order of {@link #RESERVE} (keys, cost centres,
-     * tenants, each level sorted by id; each level waits for the one before through its one-time filter), so two
-     * writers never deadlock. A cost whose month is older than its row's belongs to a month that is over: its ledger
-     * row carries it, the current month's budget does not. Records the budget alerts the new spending crosses. One row
-     * per tenant applied.
+     * The second settlement step for recorded calls of any number of tenants: releases their reservations and charges
+     * their recorded costs to their keys', cost centres' and tenants' rows, once (a reservation is deleted as it is
+     * applied). Two statements sent together, one round trip and one transaction, for the reason given at
+     * {@link #RESERVE}: the first locks the rows in the one order ({@link #lockingLevelsOf}), the second, whose snapshot
+     * is taken once it holds them, writes them. A cost whose month is older than its row's belongs to a month that is
+     * over: its ledger row carries it, the current month's budget does not. Records the budget alerts the new spending
+     * crosses. One row per tenant applied.
      */
-    public static final String APPLY = lockingLevelsOf("applied", """
+    public static final String APPLY = lockingLevelsOf("calls", """
+            WITH calls AS (
+                SELECT r.tenant_id, r.key_id, r.cost_centre_id FROM reservation r WHERE r.request_id = ANY(:requestIds)
+            ), %s
+            SELECT count(*) FROM locked""") + ";\n" + """
             WITH applied AS (
                 DELETE FROM reservation r USING call_ledger l
                 WHERE r.request_id = ANY(:requestIds) AND l.request_id = r.request_id AND l.created_at = r.created_at
                 RETURNING r.tenant_id, r.key_id, r.cost_centre_id, r.amount_usd, r.month, r.holds_upstream_slot,
                           l.cost_usd
-            ), %s, key_state AS (
+            ), key_state AS (
                 UPDATE key_quota_state kq SET
                     reserved_usd = kq.reserved_usd - (SELECT sum(a.amount_usd) FROM applied a WHERE a.key_id = kq.key_id),
                     month_spent_usd = kq.month_spent_usd + (SELECT coalesce(sum(a.cost_usd), 0) FROM applied a
                                                             WHERE a.key_id = kq.key_id AND a.month = kq.month)
-                FROM locked_keys k
-                WHERE kq.key_id = k.key_id
+                WHERE kq.key_id IN (SELECT key_id FROM applied)
             ), cost_centre_state AS (
                 UPDATE cost_centre_quota_state cq SET
                     reserved_usd = cq.reserved_usd
@@ -155,8 +182,7 @@ public final class QuotaStatements {
                     month_spent_usd = cq.month_spent_usd + (SELECT coalesce(sum(a.cost_usd), 0) FROM applied a
                                                             WHERE a.cost_centre_id = cq.cost_centre_id
                                                               AND a.month = cq.month)
-                FROM locked_cost_centres k
-                WHERE cq.cost_centre_id = k.cost_centre_id
+                WHERE cq.cost_centre_id IN (SELECT cost_centre_id FROM applied)
             ), state AS (
                 UPDATE quota_state q SET
                     reserved_usd = q.reserved_usd
@@ -164,13 +190,11 @@ public final class QuotaStatements {
                     in_flight = q.in_flight - (SELECT count(*) FROM applied a WHERE a.tenant_id = q.tenant_id),
                     month_spent_usd = q.month_spent_usd + (SELECT coalesce(sum(a.cost_usd), 0) FROM applied a
                                                            WHERE a.tenant_id = q.tenant_id AND a.month = q.month)
-                FROM locked k
-                WHERE q.tenant_id = k.tenant_id
+                WHERE q.tenant_id IN (SELECT tenant_id FROM applied)
                 RETURNING q.tenant_id, q.month, q.month_spent_usd, q.reserved_usd
             ), slot AS (
                 UPDATE upstream_slot u SET in_flight = u.in_flight - (SELECT count(*) FROM applied WHERE holds_upstream_slot)
                 WHERE u.id = 1 AND EXISTS (SELECT 1 FROM applied WHERE holds_upstream_slot)
-                  AND (SELECT count(*) FROM locked) >= 0
             ), alerts AS (
                 -- Spending that crosses one of the tenant's thresholds records that alert, once per threshold and
                 -- month; the alert package delivers it after this commits.
@@ -192,7 +216,7 @@ public final class QuotaStatements {
             FROM state s JOIN tenant t ON t.id = s.tenant_id
             -- Commit without waiting for the WAL flush: the ledger rows are already durable (see ledger.GroupCommit).
             CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
-            """);
+            """;
 
     /** The tenant's consumption, in the row's windows or the caller's, whichever is newer. */
     static final String USAGE = """
@@ -210,7 +234,7 @@ public final class QuotaStatements {
      * {@code statement} is where the CTEs go): {@code locked_keys}, {@code locked_cost_centres} and {@code locked}
      * (tenants), each sorted by id, each waiting for the one before through its one-time filter, over the calls of
      * the CTE named {@code calls} (with {@code key_id}, {@code cost_centre_id} and {@code tenant_id}). Admission
-     * ({@link #RESERVE}) locks in the same order: keys, cost centres, tenants, and the account's slot after them.
+     * ({@link #LOCK_CALLER}) locks in the same order: keys, cost centres, tenants, and the account's slot after them.
      */
     public static String lockingLevelsOf(String calls, String statement) {
         return statement.formatted("""

@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Admission, settlement (whose group commits apply many tenants at once) and adjustments lock keys, cost centres and
  * tenants in one order, so a mixed load of tenants in and out of cost centres, over two replicas, never deadlocks,
- * and every level's counters end equal to the ledger.
+ * and every level's counters end equal to the ledger, while an admin moves one of the tenants from one cost centre to
+ * the other and back.
  */
 class MixedLevelsDeadlockTest extends GatewayIntegrationTest {
 
@@ -73,7 +74,11 @@ class MixedLevelsDeadlockTest extends GatewayIntegrationTest {
                     for (int i = 0; Instant.now().isBefore(end); i++) {
                         String[] key = keys.get((worker + i) % keys.size());
                         String base = replicas.get((worker + i) % 2);
-                        Response response = i % 10 == 0
+                        Response response = i % 10 == 5 && worker < 4
+                                ? send(base, "PATCH", "/admin/tenants/" + tenants.getFirst().id(),
+                                        "{\"costCentre\":\"%s\"}".formatted(i % 20 == 5 ? second : first),
+                                        Map.of("Authorization", "Bearer " + ADMIN_TOKEN))
+                                : i % 10 == 0
                                 ? send(base, "POST", "/admin/tenants/" + key[1] + "/adjustments",
                                         "{\"amountUsd\":\"-0.001\",\"reason\":\"load\"}",
                                         Map.of("Authorization", "Bearer " + ADMIN_TOKEN))
@@ -90,6 +95,8 @@ class MixedLevelsDeadlockTest extends GatewayIntegrationTest {
         }
 
         assertThat(statuses.keySet()).as("statuses %s", statuses).containsOnly(200, 201);
+        assertThat(jdbc.sql("SELECT count(DISTINCT cost_centre_id) FROM call_ledger WHERE tenant_id = ?")
+            .param(tenants.getFirst().id()).query(Long.class).single()).as("the moved tenant's calls in both").isEqualTo(2);
         assertThat(statuses.get(200).get()).isGreaterThan(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("SELECT count(*) FROM reservation")
             .query(Long.class).single() == 0);

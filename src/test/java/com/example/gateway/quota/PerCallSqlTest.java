@@ -26,17 +26,21 @@ class PerCallSqlTest {
     private static final String HEADER = """
             -- The gateway's own per-call SQL, as it runs it, for pgbench (bench/run.sh). Written by PerCallSqlTest from
             -- the statements in the code; change those, then: ./mvnw test -Dtest=PerCallSqlTest -Dbench.sql.write=true
-            --   1. QuotaStatements.RESERVE_BY_KEY_HASH: authenticates the key and admits the call in one autocommit statement that
-            --      commits without waiting for its WAL flush
+            --   1. QuotaStatements.RESERVE_BY_KEY_HASH: locks the key's, cost centre's and tenant's rows, then
+            --      authenticates the key and admits the call; two statements in one round trip and one transaction
+            --      (a pipeline here, as pgJDBC sends them), committed without waiting for the WAL flush
             --   2. LedgerStatements.RECORD, durable: one call per commit here, the floor without the gateway's group
             --      commit (it commits the rows of all the calls waiting in one autocommit batch)
-            --   3. QuotaStatements.APPLY for this one call, committed without waiting for its flush
+            --   3. QuotaStatements.APPLY for this one call, the same way as 1
             -- Run with -M prepared (pgJDBC server-prepares repeated statements) and these -D variables, set by
             -- bench/run.sh: keyhash (bytea as \\x...), price, month, day, minute, now (the gateway's window values).
-            -- pgbench has no uuid function, so the request id is made by gen_random_uuid() in the reservation's INSERT
-            -- and read back (one more output column than the gateway's statement). Casts only give pgbench's untyped
-            -- variables the types pgJDBC sends.
+            -- pgbench has no uuid function and no \\gset in a pipeline, so the request id is made from the client's
+            -- number and a random one. Casts only give pgbench's untyped variables the types pgJDBC sends.
+            \\set r random(1, 1000000000000000)
             """;
+
+    /** The call's request id, the same in each of its statements. */
+    private static final String REQUEST_ID = "md5(:client_id || '-' || :r)::uuid";
 
     /** One call of the benchmark: the bench tenant's text2img of "a cat", answered with success. */
     private static final Map<String, String> RESERVE_VALUES = Map.ofEntries(
@@ -46,7 +50,7 @@ class PerCallSqlTest {
             Map.entry("day", ":day::date"),
             Map.entry("minute", ":minute::timestamptz"),
             Map.entry("price", ":price::numeric"),
-            Map.entry("requestId", "gen_random_uuid()"),
+            Map.entry("requestId", REQUEST_ID),
             Map.entry("model", "'octoflat'"),
             Map.entry("endpoint", "'text2img'"),
             Map.entry("images", "1"),
@@ -63,7 +67,7 @@ class PerCallSqlTest {
             Map.entry("trackId", "NULL::varchar"));
 
     private static final Map<String, String> RECORD_VALUES = Map.of(
-            "requestId", ":rid::uuid",
+            "requestId", REQUEST_ID,
             "upstreamId", "'81443063'",
             "outcome", "'success'",
             "upstreamStatus", "200",
@@ -74,7 +78,7 @@ class PerCallSqlTest {
             "now", ":now::timestamptz");
 
     private static final Map<String, String> APPLY_VALUES = Map.of(
-            "requestIds", "ARRAY[:rid::uuid]",
+            "requestIds", "ARRAY[" + REQUEST_ID + "]",
             "now", ":now::timestamptz",
             "month", ":month::date");
 
@@ -91,14 +95,14 @@ class PerCallSqlTest {
     }
 
     private static String perCallSql() {
-        String anchor = "EXISTS (SELECT 1 FROM reserved) AS admitted";
-        assertThat(QuotaStatements.RESERVE_BY_KEY_HASH).contains(anchor);
-        // pgbench keeps the new reservation's id (and its tenant) in variables for the two statements after it.
-        String reserve = bind(QuotaStatements.RESERVE_BY_KEY_HASH, RESERVE_VALUES)
-            .replace(anchor, anchor + ",\n       (SELECT request_id FROM reserved) AS rid")
-            .stripTrailing() + " \\gset\n";
-        return HEADER + reserve + "\n" + bind(LedgerStatements.RECORD, RECORD_VALUES).stripTrailing() + ";\n\n"
-                + bind(QuotaStatements.APPLY, APPLY_VALUES).stripTrailing() + ";\n";
+        return HEADER + pipeline(bind(QuotaStatements.RESERVE_BY_KEY_HASH, RESERVE_VALUES)) + "\n"
+                + bind(LedgerStatements.RECORD, RECORD_VALUES).stripTrailing() + ";\n\n"
+                + pipeline(bind(QuotaStatements.APPLY, APPLY_VALUES));
+    }
+
+    /** Statements sent together and committed at once, as pgJDBC sends statements separated by {@code ;}. */
+    private static String pipeline(String statements) {
+        return "\\startpipeline\n" + statements.stripTrailing() + ";\n\\endpipeline\n";
     }
 
     /** The statement with each named parameter replaced by its value; every parameter must have one. */

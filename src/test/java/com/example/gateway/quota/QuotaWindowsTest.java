@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +41,9 @@ class QuotaWindowsTest extends GatewayIntegrationTest {
 
     @Autowired
     JdbcClient jdbcClient;
+
+    @Autowired
+    NamedParameterJdbcOperations namedJdbc;
 
     @Autowired
     PriceList prices;
@@ -153,7 +157,7 @@ class QuotaWindowsTest extends GatewayIntegrationTest {
     }
 
     private QuotaService replica(Instant now) {
-        return new QuotaService(jdbcClient, Clock.fixed(now, ZoneOffset.UTC), prices, admissionThreads);
+        return new QuotaService(namedJdbc, Clock.fixed(now, ZoneOffset.UTC), prices, admissionThreads);
     }
 
     private Reservation reserve(QuotaService replica, TestTenant tenant) {
