@@ -5,10 +5,10 @@
 -- Parameters: from and to, the half-open range of created_at (one UTC month, so one partition); month and fromDay,
 -- its first day; rollupUntil, the first day not read from the sums, and rawFrom, its first instant (or from).
 WITH calls AS MATERIALIZED (
-    -- Sealed days from their sums (V12's call_ledger_day), the rest from the ledger, from rawFrom on.
+    -- Sealed days from their sums (V16's call_ledger_daily), the rest from the ledger, from rawFrom on.
     SELECT d.cost_centre_id AS cost_centre, d.tenant_id AS tenant, d.project,
            sum(d.calls) AS calls, sum(d.images) AS images, sum(d.cost_usd) AS cost_usd
-    FROM call_ledger_day d
+    FROM call_ledger_daily d
     WHERE d.day >= :fromDay AND d.day < :rollupUntil
     GROUP BY 1, 2, 3
     UNION ALL

@@ -3,9 +3,9 @@
 -- Parameters: costCentre; from and to, the half-open range of created_at (one UTC month, so one partition); fromDay,
 -- its first day; rollupUntil, the first day not read from the sums, and rawFrom, its first instant (or from).
 WITH calls AS (
-    -- Sealed days from their sums (V12's call_ledger_day), the rest from the ledger, from rawFrom on.
+    -- Sealed days from their sums (V16's call_ledger_daily), the rest from the ledger, from rawFrom on.
     SELECT d.tenant_id AS tenant, d.project, d.model_id AS model, d.calls, d.billed_calls, d.images, d.cost_usd
-    FROM call_ledger_day d
+    FROM call_ledger_daily d
     WHERE d.cost_centre_id = :costCentre AND d.day >= :fromDay AND d.day < :rollupUntil
     UNION ALL
     SELECT l.tenant_id, l.project, l.model_id, 1, CASE WHEN l.cost_usd > 0 THEN 1 ELSE 0 END,

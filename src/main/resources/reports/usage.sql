@@ -16,18 +16,18 @@
 -- day it is a row of its own, and every total stays the ledger's exact sum.
 -- The last row (is_total) sums the groups: exact, since it adds NUMERIC sums, and cheap, since it reads only groups.
 WITH calls AS MATERIALIZED (
-    -- Sealed days from their sums (V12's call_ledger_day), the rest from the ledger; rollupUntil is fromDay when
-    -- grouped by a tag, which the sums do not keep, and rawFrom is the later of from and rollupUntil's first instant.
+    -- Sealed days from their sums (V16's call_ledger_daily), the rest from the ledger; rawFrom is the later of from
+    -- and rollupUntil's first instant.
     SELECT CASE WHEN :byTenant THEN d.tenant_id END AS tenant,
            CASE WHEN :byDay THEN d.day END AS day,
            CASE WHEN :byModel THEN d.model_id END AS model,
            CASE WHEN :byKey THEN d.key_id END AS key_id,
            CASE WHEN :byCostCentre THEN d.cost_centre_id END AS cost_centre,
            CASE WHEN :byProject THEN d.project END AS project,
-           NULL::text AS tag,
+           CASE WHEN :tagKey::text IS NOT NULL THEN d.tags ->> :tagKey::text END AS tag,
            sum(d.calls) AS calls, sum(d.billed_calls) AS billed_calls, sum(d.failed_calls) AS failed_calls,
            sum(d.images) AS images, sum(d.cost_usd) AS cost_usd
-    FROM call_ledger_day d
+    FROM call_ledger_daily d
     WHERE d.day >= :fromDay AND d.day < :rollupUntil
       AND (:tenant::text IS NULL OR d.tenant_id = :tenant::text)
       AND (:costCentre::text IS NULL OR d.cost_centre_id = :costCentre::text)

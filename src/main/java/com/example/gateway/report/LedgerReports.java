@@ -61,7 +61,7 @@ public class LedgerReports {
     }
 
     private static UsageReport usage(JdbcClient jdbc, UsageQuery query) {
-        Split split = split(jdbc, query.period(), !query.by(Dimension.TAG));
+        Split split = split(jdbc, query.period());
         planForActualParameters(jdbc);
         List<UsageReport.Row> rows = jdbc.sql(ReportStatements.USAGE)
             .param("from", query.period().start())
@@ -101,7 +101,7 @@ public class LedgerReports {
 
     private static Chargeback chargeback(JdbcClient jdbc, YearMonth month) {
         UtcPeriod period = UtcPeriod.of(month);
-        Split split = split(jdbc, period, true);
+        Split split = split(jdbc, period);
         planForActualParameters(jdbc);
         List<Chargeback.Row> rows = jdbc.sql(ReportStatements.CHARGEBACK)
             .param("from", period.start())
@@ -133,7 +133,7 @@ public class LedgerReports {
             .optional()
             .orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND, "No such cost centre."));
         UtcPeriod period = UtcPeriod.of(month);
-        Split split = split(jdbc, period, true);
+        Split split = split(jdbc, period);
         planForActualParameters(jdbc);
         List<CostCentreStatement.Line> lines = jdbc.sql(ReportStatements.COST_CENTRE_STATEMENT)
             .param("costCentre", costCentreId)
@@ -234,13 +234,13 @@ public class LedgerReports {
 
     /**
      * Where a report over the period stops reading the sealed days' sums ({@link LedgerRollup}) and starts reading the
-     * ledger: the first unsealed day within the period, or its first day when the sums cannot serve the report (a
-     * grouping by tag). Read in the report's own snapshot, so nothing is counted twice or missed.
+     * ledger: the first unsealed day within the period. Read in the report's own snapshot, so nothing is counted twice
+     * or missed.
      */
-    private static Split split(JdbcClient jdbc, UtcPeriod period, boolean sumsServe) {
+    private static Split split(JdbcClient jdbc, UtcPeriod period) {
         LocalDate sealedUntil = jdbc.sql(ReportStatements.SEALED_UNTIL).query(LocalDate.class).optional().orElse(null);
         LocalDate until = period.firstDay();
-        if (sumsServe && sealedUntil != null && sealedUntil.isAfter(until)) {
+        if (sealedUntil != null && sealedUntil.isAfter(until)) {
             until = sealedUntil.isAfter(period.lastDay()) ? period.lastDay().plusDays(1) : sealedUntil;
         }
         return new Split(until, UtcPeriod.startOf(until));

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Sums days of the ledger that can no longer change into {@code call_ledger_day}, so a month's report reads thousands
+ * Sums days of the ledger that can no longer change into {@code call_ledger_daily}, so a month's report reads thousands
  * of summed rows instead of millions of calls (bench/REPORTS.md). A day is sealed, oldest first, once it ended
  * {@code seal-after} ago and no reservation of it is left. Its rows can then no longer change: a call's row is written
  * from its reservation, or by its replica within {@code modelslab.response-timeout} plus the settlement's retries of
@@ -82,7 +82,7 @@ class LedgerRollup implements SchedulingConfigurer {
             return false;
         }
         Instant now = clock.instant();
-        LocalDate sealedUntil = jdbc.sql("SELECT sealed_until FROM call_ledger_rollup WHERE id = 1 FOR UPDATE")
+        LocalDate sealedUntil = jdbc.sql("SELECT sealed_until FROM call_ledger_daily_seal WHERE id = 1 FOR UPDATE")
             .query(LocalDate.class)
             .optional()
             .orElse(null);
@@ -114,7 +114,7 @@ class LedgerRollup implements SchedulingConfigurer {
     }
 
     private void mark(LocalDate sealedUntil, Instant now) {
-        jdbc.sql("UPDATE call_ledger_rollup SET sealed_until = :until, sealed_at = :now WHERE id = 1")
+        jdbc.sql("UPDATE call_ledger_daily_seal SET sealed_until = :until, sealed_at = :now WHERE id = 1")
             .param("until", sealedUntil)
             .param("now", now.atOffset(ZoneOffset.UTC))
             .update();

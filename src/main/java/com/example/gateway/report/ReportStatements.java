@@ -15,7 +15,7 @@ final class ReportStatements {
     static final String STATEMENT = load("statement.sql");
     static final String TENANT_DAYS = load("tenant-days.sql");
     static final String TENANT = load("tenant.sql");
-    static final String SEALED_UNTIL = "SELECT sealed_until FROM call_ledger_rollup WHERE id = 1";
+    static final String SEALED_UNTIL = "SELECT sealed_until FROM call_ledger_daily_seal WHERE id = 1";
     static final String TENANT_PROJECTS = load("tenant-projects.sql");
     static final String CHARGEBACK = load("chargeback.sql");
     static final String COST_CENTRE = load("cost-centre.sql");
