@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -44,6 +45,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 class ConsoleSecurityConfiguration {
 
     static final String SIGN_IN = "/console/sign-in";
+
+    /** The bean of Spring Security's {@code SecurityReactorContextConfiguration} that installs its Reactor hook. */
+    static final String REACTOR_CONTEXT_REGISTRAR = "securityReactorContextSubscriberRegistrar";
 
     private static final String[] CONSOLE_PATHS = { "/console", "/console/*" };
 
@@ -133,6 +137,22 @@ class ConsoleSecurityConfiguration {
                     registration.setUrlPatterns(List.of(CONSOLE_PATHS));
                 }
                 return bean;
+            }
+        };
+    }
+
+    /**
+     * Leaves the API's WebClient calls out of Spring Security. With its OAuth2 client (the console's single sign-on) and
+     * WebClient on the class path, Spring Security registers a Reactor hook that wraps every operator of every WebClient
+     * call, to carry the servlet request and the signed-in user into Reactor's context for the OAuth2 client's WebClient
+     * filter. The gateway's WebClient calls ModelsLab and webhooks on nobody's behalf and uses no such filter, and the
+     * hook was about 5 % of the gateway's CPU under load (bench/RESULTS.md), so its registrar is not created.
+     */
+    @Bean
+    static BeanDefinitionRegistryPostProcessor noSecurityContextInWebClientCalls() {
+        return registry -> {
+            if (registry.containsBeanDefinition(REACTOR_CONTEXT_REGISTRAR)) {
+                registry.removeBeanDefinition(REACTOR_CONTEXT_REGISTRAR);
             }
         };
     }

@@ -7,6 +7,9 @@ import java.util.Map;
 import com.example.gateway.support.Bodies;
 import com.example.gateway.support.GatewayIntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.web.SecurityFilterChain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +41,13 @@ class ConsoleSecurityTest extends GatewayIntegrationTest {
             assertThat(response.header("X-Content-Type-Options")).isNull();
         }
         assertThat(docs.body()).doesNotContain("/console");
+    }
+
+    @Test
+    void webClientCallsCarryNoSecurityContext(@Autowired ApplicationContext context) {
+        // the one bean of Spring Security's SecurityReactorContextConfiguration, which would hook every Reactor operator
+        assertThat(context.containsBeanDefinition(ConsoleSecurityConfiguration.REACTOR_CONTEXT_REGISTRAR)).isFalse();
+        assertThat(context.getBeanNamesForType(SecurityFilterChain.class)).hasSize(1);
     }
 
     @Test
