@@ -1,12 +1,6 @@
 package com.example.gateway.alert;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,12 +8,11 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Map;
 
+import com.example.gateway.outbound.DeliveryRounds;
+import com.example.gateway.outbound.OutboundPost;
 import com.example.gateway.outbound.OutboundTargets;
-import com.example.gateway.outbound.RefusedTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,15 +24,15 @@ import org.springframework.stereotype.Component;
 /**
  * Delivers recorded budget alerts, off the request path: a client's call never waits for a webhook.
  * <p>
- * No delivery happens inside a database transaction. One short statement claims a few due alerts
- * ({@code FOR UPDATE SKIP LOCKED}) and leases them by moving {@code next_attempt_at} past the longest a delivery can
- * take, so no other replica claims them meanwhile; the webhooks are called with no connection or lock held; another
+ * No delivery happens inside a database transaction ({@link DeliveryRounds}). One short statement claims a few due
+ * alerts ({@code FOR UPDATE SKIP LOCKED}) and leases them by moving {@code next_attempt_at} past the longest a delivery
+ * can take, so no other replica claims them meanwhile; the webhooks are called with no connection or lock held; another
  * short statement records each outcome. A replica that dies mid-delivery leaves its alerts to be claimed again when the
  * lease ends, so a receiver may rarely see an alert twice and drops it by its {@code id}. A failed delivery is retried
  * with exponential backoff and given up after {@link AlertProperties#maxAttempts()} attempts.
  * <p>
- * The receiver is a URL a tenant chose, so it is checked again before every delivery ({@link OutboundTargets}),
- * redirects are not followed, and its answer's body is never read: only the status counts.
+ * The receiver is a URL a tenant chose, so it is posted to as {@link OutboundPost} does: checked again before every
+ * delivery, no redirects, its answer's body never read.
  */
 @Component
 public class BudgetAlertDispatcher {
@@ -73,56 +66,42 @@ public class BudgetAlertDispatcher {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final AlertProperties properties;
-    private final OutboundTargets targets;
     private final JsonMapper json;
-    private final HttpClient http;
+    private final OutboundPost outbound;
     private final Duration lease;
-    private final ExecutorService wakeUps = Executors.newVirtualThreadPerTaskExecutor();
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final DeliveryRounds<Due> rounds;
 
     BudgetAlertDispatcher(JdbcClient jdbc, Clock clock, AlertProperties properties, OutboundTargets targets,
             JsonMapper json) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.properties = properties;
-        this.targets = targets;
         this.json = json;
-        this.http = HttpClient.newBuilder()
-            .connectTimeout(properties.timeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+        this.outbound = new OutboundPost(targets, properties.timeout());
         // The batch is delivered in parallel, each within a connect and a response timeout; the rest is slack for a
         // busy machine. A lease that ended mid-delivery would let another replica deliver the alert a second time.
         this.lease = properties.timeout().multipliedBy(2).plusSeconds(10);
+        this.rounds = new DeliveryRounds<>("Budget alert", this::claim, this::deliver, Due::tenantId);
     }
 
     /** Delivers due alerts soon, on another thread; called after a settlement that may have recorded one commits. */
     public void wakeUp() {
-        wakeUps.execute(this::deliverDueSafely);
+        rounds.wakeUp();
     }
 
     @Scheduled(fixedDelayString = "${gateway.alerts.poll-interval:5s}")
     void deliverDueSafely() {
-        if (!running.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            while (deliverDue() > 0) {
-                // keep going while there is a backlog
-            }
-        }
-        catch (RuntimeException ex) {
-            log.warn("Budget alert delivery round failed: {}", ex.getMessage());
-        }
-        finally {
-            running.set(false);
-        }
+        rounds.runSafely();
     }
 
     /** @return how many alerts were attempted */
     int deliverDue() {
+        return rounds.runOnce();
+    }
+
+    private List<Due> claim() {
         Instant now = clock.instant();
-        List<Due> claimed = jdbc.sql(CLAIM)
+        return jdbc.sql(CLAIM)
             .param("leaseUntil", utc(now.plus(lease)))
             .param("now", utc(now))
             .param("batch", BATCH)
@@ -130,20 +109,6 @@ public class BudgetAlertDispatcher {
                     rs.getBigDecimal(4), rs.getBigDecimal(5), rs.getObject(6, OffsetDateTime.class).toInstant(),
                     rs.getInt(7), rs.getString(8)))
             .list();
-        try (ExecutorService deliveries = Executors.newVirtualThreadPerTaskExecutor()) {
-            claimed.forEach(alert -> deliveries.execute(() -> deliverSafely(alert)));
-        }
-        return claimed.size();
-    }
-
-    private void deliverSafely(Due alert) {
-        try {
-            deliver(alert);
-        }
-        catch (RuntimeException ex) {
-            // Most likely the outcome could not be recorded: the alert is claimed again when its lease ends.
-            log.warn("Budget alert of tenant {} not settled: {}", alert.tenantId(), ex.getMessage());
-        }
     }
 
     private void deliver(Due alert) {
@@ -151,7 +116,8 @@ public class BudgetAlertDispatcher {
         BudgetAlertEvent event = new BudgetAlertEvent(alert.tenantId() + ":" + month + ":" + alert.threshold(),
                 "budget.threshold_crossed", alert.tenantId(), month, alert.threshold(), alert.spent(), alert.budget(),
                 alert.createdAt());
-        String failure = post(alert.url(), event);
+        String failure = alert.url() == null ? "the tenant has no webhook"
+                : outbound.post(alert.url(), json.writeValueAsBytes(event), Map.of()).error();
         Instant now = clock.instant();
         if (failure == null) {
             jdbc.sql(DELIVERED).param("now", utc(now)).param("tenant", alert.tenantId()).param("month", alert.month())
@@ -166,38 +132,6 @@ public class BudgetAlertDispatcher {
             .param("threshold", alert.threshold()).update();
         log.warn("Budget alert {} not delivered (attempt {}{}): {}", event.id(), alert.attempts(),
                 giveUp ? ", giving up" : "", failure);
-    }
-
-    /** @return why the delivery failed, or {@code null} when the receiver took it */
-    private String post(String url, BudgetAlertEvent event) {
-        if (url == null) {
-            return "the tenant has no webhook";
-        }
-        URI target;
-        try {
-            target = targets.check(url);
-        }
-        catch (RefusedTarget ex) {
-            return "refused target: the URL " + ex.getMessage();
-        }
-        HttpRequest request = HttpRequest.newBuilder(target)
-            .timeout(properties.timeout())
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(event)))
-            .build();
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            // Closed unread: a receiver cannot make the gateway buffer or wait for a body nobody needs.
-            response.body().close();
-            return response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
-        }
-        catch (IOException ex) {
-            return ex.getClass().getSimpleName();
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
     }
 
     private static OffsetDateTime utc(Instant instant) {
