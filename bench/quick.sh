@@ -6,7 +6,8 @@
 # Knobs: WARM (seconds of wrk first, 90), D (measured wrk seconds, 15), RATE (req/s for the fixed-rate latency runs, 300;
 # 0 skips), CPU_RATE (req/s of a 20 s fixed-rate run that measures CPU per call of the gateway and PostgreSQL, 400; 0 skips),
 # ASYNC_PROFILER (path of libasyncProfiler.so: CPU profile of the measured wrk run, collapsed stacks in bench/out/),
-# JAVA_OPTS (JVM flags for the gateway, e.g. "-XX:+UseZGC"), PG_OPTS (extra postgres -c settings).
+# JAVA_OPTS (JVM flags for the gateway, e.g. "-XX:+UseZGC"), PG_OPTS (extra postgres -c settings),
+# PG_STATEMENTS=1 (pg_stat_statements with planning times over the CPU_RATE run, in bench/out/quick-statements.txt).
 # Run as root on Debian, alone on the machine; ports 18080/18081 and one free port for PostgreSQL.
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -34,11 +35,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
+[ -n "${PG_STATEMENTS:-}" ] && STATEMENTS_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
 PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 install -d -o postgres -g postgres -m 700 "$PGDATA"
 runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -U gateway --auth=trust -E UTF8 --locale=C >/dev/null
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
-    -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c max_connections=300 ${PG_OPTS:-}" start >/dev/null
+    -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c max_connections=300 ${PG_OPTS:-} ${STATEMENTS_OPTS:-}" \
+    start >/dev/null
+PSQL=(psql -X -q -At -h 127.0.0.1 -p "$PG_PORT" -U gateway -d postgres)
+[ -n "${PG_STATEMENTS:-}" ] && "${PSQL[@]}" -c "CREATE EXTENSION pg_stat_statements"
 
 SUCCESS='{"status":"success","generationTime":0.65,"id":81443063,"output":["https://x/y.png"],"meta":{}}'
 mkdir -p "$TMP/nginx"
@@ -100,6 +105,7 @@ echo "cpu seconds during the measured run: gateway=$(((gw1 - gw0) / hz)) postgre
 if [ "$CPU_RATE" != 0 ]; then
     # CPU per call at a fixed offered rate: the same work for both builds of an A/B, so far less noisy than closed-loop
     # throughput on a shared 2-core box.
+    [ -n "${PG_STATEMENTS:-}" ] && "${PSQL[@]}" -c "SELECT pg_stat_statements_reset()" >/dev/null
     gw0=$(ticks "$GW"); pg0=$(ticks $(postgres_pids))
     result=$("$JAVA_HOME/bin/java" "$BENCH/FixedRate.java" rate "$URL" "$KEY" "$CPU_RATE" 20 0)
     gw1=$(ticks "$GW"); pg1=$(ticks $(postgres_pids))
@@ -107,12 +113,17 @@ if [ "$CPU_RATE" != 0 ]; then
     echo "cpu per call at $CPU_RATE/s for 20 s: gateway=$(awk -v t=$((gw1 - gw0)) -v hz="$hz" -v n="$calls" \
         'BEGIN { printf "%.3f", 1000 * t / hz / n }') ms postgres=$(awk -v t=$((pg1 - pg0)) -v hz="$hz" -v n="$calls" \
         'BEGIN { printf "%.3f", 1000 * t / hz / n }') ms ($result)"
+    # per statement: executions, how often it was planned, and mean planning and execution time
+    [ -n "${PG_STATEMENTS:-}" ] && "${PSQL[@]}" -F' | ' -c "SELECT calls, plans, round(mean_plan_time::numeric, 3),
+        round(mean_exec_time::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 100) FROM pg_stat_statements
+        WHERE calls >= 100 ORDER BY total_plan_time + total_exec_time DESC LIMIT 15" \
+        | sed '1i calls | plans | plan ms | exec ms | statement' | tee "$OUT/quick-statements.txt"
 fi
 
 if [ "$RATE" != 0 ]; then
     # As in run.sh: clean up after the wrk runs first. A faster build writes more rows there, and autovacuum working
     # through them during its latency runs would make it look slower.
-    psql -X -q -At -h 127.0.0.1 -p "$PG_PORT" -U gateway -d postgres -c "VACUUM (ANALYZE)" -c "CHECKPOINT"
+    "${PSQL[@]}" -c "VACUUM (ANALYZE)" -c "CHECKPOINT"
     sleep 10
     echo "direct:  $("$JAVA_HOME/bin/java" "$BENCH/FixedRate.java" rate http://127.0.0.1:18081/api/v6/images/text2img "$KEY" "$RATE" 15 5)"
     for run in 1 2; do

@@ -446,9 +446,10 @@ $(wrk_row gateway-profiled "http://127.0.0.1:$GW_PORT$URL_PATH")
 per call from its scheduled start; PostgreSQL's own share of a call at that rate, no gateway and no JVM).
 
 - **per-call**: \`bench/per-call.sql\` (written from the gateway's statements by \`PerCallSqlTest\`) = the admission
-  statement (\`QuotaStatements.RESERVE_BY_KEY_HASH\`, which also authenticates the key), then \`LedgerStatements.RECORD\`
-  (durable) and \`QuotaStatements.APPLY\` (asynchronous commit), each its own autocommit transaction, all on the one
-  \`bench\` tenant row. The gateway groups RECORD and APPLY over
+  (\`QuotaStatements.RESERVE_BY_KEY_HASH\`, which also authenticates the key: a statement that locks the rows and one
+  that writes them, in one pipeline and one transaction, as pgJDBC sends them), then \`LedgerStatements.RECORD\`
+  (durable) and \`QuotaStatements.APPLY\` (the same way as the admission, asynchronous commit), each its own
+  transaction, all on the one \`bench\` tenant row. The gateway groups RECORD and APPLY over
   many calls; pgbench runs them per call.
 - **folded**, for comparison, not what the gateway does: the same RESERVE, then \`bench/settle-folded.sql\`, the ledger
   row and the charge in one durable statement. One round trip less per call, but the tenant's quota row stays locked
