@@ -168,8 +168,6 @@ SELECT count(*) FROM locked;
 WITH applied AS (
     DELETE FROM reservation r USING call_ledger l
     WHERE r.request_id = ANY(ARRAY[md5(:client_id || '-' || :r)::uuid]) AND l.request_id = r.request_id AND l.created_at = r.created_at
-      -- the calls' admission instants, so PostgreSQL sets up only their months' partitions
-      AND l.created_at BETWEEN :now::timestamptz AND :now::timestamptz
     RETURNING r.tenant_id, r.key_id, r.cost_centre_id, r.amount_usd, r.month, r.holds_upstream_slot,
               l.cost_usd
 ), key_state AS (

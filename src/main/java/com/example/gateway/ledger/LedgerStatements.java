@@ -135,7 +135,7 @@ public final class LedgerStatements {
 
     /** Recorded calls still holding their reservation: their replica died between the two settlement steps. */
     static final String RECORDED = """
-            SELECT r.tenant_id, r.request_id, r.created_at FROM reservation r
+            SELECT r.tenant_id, r.request_id FROM reservation r
             JOIN call_ledger l ON l.request_id = r.request_id AND l.created_at = r.created_at
             WHERE l.settled_at < ? ORDER BY r.tenant_id LIMIT 1000
             """;

@@ -5,7 +5,6 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,9 +95,7 @@ class LedgerWriter {
         }
         Map<String, Balance> byTenant;
         try {
-            byTenant = applyOnce(recorded.stream().map(p -> p.admission().requestId()).toList(),
-                    recorded.stream().map(p -> p.reservation().admittedAt()).min(Comparator.naturalOrder()).orElseThrow(),
-                    recorded.stream().map(p -> p.reservation().admittedAt()).max(Comparator.naturalOrder()).orElseThrow());
+            byTenant = applyOnce(recorded.stream().map(p -> p.admission().requestId()).toList());
         }
         catch (RuntimeException ex) {
             log.warn("Recorded {} calls but could not apply them to the quota yet ({}); the sweeper will",
@@ -113,16 +110,13 @@ class LedgerWriter {
         return balances;
     }
 
-    /**
-     * For the sweeper: applies what a dead replica left recorded but unapplied, calls admitted between the two instants.
-     * @return how many tenants it touched
-     */
-    int applyLeftOver(List<UUID> requestIds, Instant firstAdmitted, Instant lastAdmitted) {
-        return applyOnce(requestIds, firstAdmitted, lastAdmitted).size();
+    /** For the sweeper: applies what a dead replica left recorded but unapplied. @return how many tenants it touched */
+    int applyLeftOver(List<UUID> requestIds) {
+        return applyOnce(requestIds).size();
     }
 
-    private Map<String, Balance> applyOnce(List<UUID> requestIds, Instant firstAdmitted, Instant lastAdmitted) {
-        Map<String, Balance> balances = quotas.apply(requestIds, firstAdmitted, lastAdmitted);
+    private Map<String, Balance> applyOnce(List<UUID> requestIds) {
+        Map<String, Balance> balances = quotas.apply(requestIds);
         balances.forEach((tenant, balance) -> {
             if (balance.alertRecorded()) {
                 events.publishEvent(new BudgetAlertsRecorded(tenant));

@@ -3,7 +3,6 @@ package com.example.gateway.ledger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,16 +90,11 @@ class ReservationSweeper implements SchedulingConfigurer {
 
     private int applyRecorded() {
         Map<String, List<UUID>> recorded = new TreeMap<>();
-        Instant[] admitted = new Instant[2];
-        jdbc.sql(LedgerStatements.RECORDED).param(Utc.of(clock.instant().minus(APPLY_AFTER))).query((RowCallbackHandler) rs -> {
-            recorded.computeIfAbsent(rs.getString(1), tenant -> new ArrayList<>()).add(rs.getObject(2, UUID.class));
-            Instant at = rs.getObject(3, OffsetDateTime.class).toInstant();
-            admitted[0] = admitted[0] == null || at.isBefore(admitted[0]) ? at : admitted[0];
-            admitted[1] = admitted[1] == null || at.isAfter(admitted[1]) ? at : admitted[1];
-        });
+        jdbc.sql(LedgerStatements.RECORDED).param(Utc.of(clock.instant().minus(APPLY_AFTER))).query((RowCallbackHandler) rs ->
+                recorded.computeIfAbsent(rs.getString(1), tenant -> new ArrayList<>()).add(rs.getObject(2, UUID.class)));
         int applied = 0;
         for (Map.Entry<String, List<UUID>> tenant : recorded.entrySet()) {
-            if (writer.applyLeftOver(tenant.getValue(), admitted[0], admitted[1]) > 0) {
+            if (writer.applyLeftOver(tenant.getValue()) > 0) {
                 log.warn("Applied {} recorded calls of tenant {} that a replica left unapplied",
                         tenant.getValue().size(), tenant.getKey());
                 applied += tenant.getValue().size();

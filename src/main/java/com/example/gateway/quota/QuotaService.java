@@ -121,21 +121,17 @@ public class QuotaService {
     }
 
     /**
-     * Applies recorded calls, of any tenants, to their quota rows in one round trip (see {@link QuotaStatements#APPLY});
+     * Applies recorded calls, of any tenants, to their quota rows in one statement (see {@link QuotaStatements#APPLY});
      * calls already applied are skipped. Commits without waiting for its flush: the ledger rows it applies are durable
      * already.
-     * @param firstAdmitted the earliest admission instant of the calls
-     * @param lastAdmitted the latest
      * @return each tenant's balance afterwards, for the tenants that had calls still to apply
      */
-    public Map<String, Balance> apply(Collection<UUID> requestIds, Instant firstAdmitted, Instant lastAdmitted) {
+    public Map<String, Balance> apply(Collection<UUID> requestIds) {
         Instant now = clock.instant();
         Map<String, Balance> balances = new HashMap<>();
         MapSqlParameterSource params = new MapSqlParameterSource("requestIds", requestIds.toArray(UUID[]::new))
             .addValue("now", Utc.of(now))
-            .addValue("month", Windows.at(now).month())
-            .addValue("firstAdmitted", Utc.of(firstAdmitted))
-            .addValue("lastAdmitted", Utc.of(lastAdmitted));
+            .addValue("month", Windows.at(now).month());
         OneRoundTrip.lastRows(statements, QuotaStatements.APPLY, params, (rs, n) -> balances.put(rs.getString("tenant_id"),
                 Balance.of(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"), rs.getBoolean("alerts"))));
         return balances;

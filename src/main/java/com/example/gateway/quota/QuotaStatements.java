@@ -157,9 +157,7 @@ public final class QuotaStatements {
      * {@link #RESERVE}: the first locks the rows in the one order ({@link #lockingLevelsOf}), the second, whose snapshot
      * is taken once it holds them, writes them. A cost whose month is older than its row's belongs to a month that is
      * over: its ledger row carries it, the current month's budget does not. Records the budget alerts the new spending
-     * crosses. One row per tenant applied. {@code firstAdmitted} and {@code lastAdmitted} bound the calls' admission
-     * instants (their ledger rows' {@code created_at}): with the ledger's join in a prepared statement, PostgreSQL
-     * would otherwise set up a scan of every month's partition at every execution.
+     * crosses. One row per tenant applied.
      */
     public static final String APPLY = lockingLevelsOf("calls", """
             WITH calls AS (
@@ -169,8 +167,6 @@ public final class QuotaStatements {
             WITH applied AS (
                 DELETE FROM reservation r USING call_ledger l
                 WHERE r.request_id = ANY(:requestIds) AND l.request_id = r.request_id AND l.created_at = r.created_at
-                  -- the calls' admission instants, so PostgreSQL sets up only their months' partitions
-                  AND l.created_at BETWEEN :firstAdmitted AND :lastAdmitted
                 RETURNING r.tenant_id, r.key_id, r.cost_centre_id, r.amount_usd, r.month, r.holds_upstream_slot,
                           l.cost_usd
             ), key_state AS (

@@ -79,8 +79,6 @@ class PerCallSqlTest {
 
     private static final Map<String, String> APPLY_VALUES = Map.of(
             "requestIds", "ARRAY[" + REQUEST_ID + "]",
-            "firstAdmitted", ":now::timestamptz",
-            "lastAdmitted", ":now::timestamptz",
             "now", ":now::timestamptz",
             "month", ":month::date");
 
