@@ -38,6 +38,17 @@ public final class DatabaseFailures {
                 || sqlStateStartsWith(cause, "40") || sqlStateStartsWith(cause, "57P"));
     }
 
+    /**
+     * A row that was routed to the default partition by a partition list a concurrent {@code ATTACH PARTITION} was just
+     * changing, so the default partition's new constraint refuses it (SQLSTATE 23514, "violates partition constraint"):
+     * inserting it again routes it to its new partition. Happens only to a row of a month that had no partition until
+     * then (a replica's clock far off), while a replica creates that month's.
+     */
+    public static boolean isPartitionRerouting(Throwable ex) {
+        return anyCause(ex, cause -> cause instanceof SQLException sql && "23514".equals(sql.getSQLState())
+                && sql.getMessage() != null && sql.getMessage().contains("violates partition constraint"));
+    }
+
     private static boolean sqlStateStartsWith(Throwable cause, String prefix) {
         return cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith(prefix);
     }

@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * Settles calls in groups: every settlement waiting when a writer is free is written as one group
  * ({@link LedgerWriter}), so one WAL flush commits many ledger rows. A group that meets a passing database failure is
  * written again, with backoff, for {@code gateway.quota.settle-retry-for}: the calls were forwarded and must not go
- * unrecorded. The backlog is bounded; admission asks {@link #hasRoom()} before it forwards anything.
+ * unrecorded. So is a group whose row of a month without a partition met that month's partition being created. The backlog is bounded; admission asks {@link #hasRoom()} before it forwards anything.
  * <p>
  * A lifecycle bean in a late phase: it stops after the web server has finished its requests, drains what is queued,
  * and only then lets the context close the connection pool.
@@ -65,13 +65,18 @@ public class GroupCommit implements SmartLifecycle {
         // Twice the admission bound: calls admitted just before the bound was reached still find room.
         this.queue = new LinkedBlockingQueue<>(2 * backlog);
         this.retry = new RetryTemplate(RetryPolicy.builder()
-            .predicate(DatabaseFailures::isTransient)
+            .predicate(GroupCommit::worthWritingAgain)
             .maxRetries(Long.MAX_VALUE)
             .timeout(properties.settleRetryFor())
             .delay(Duration.ofMillis(50))
             .multiplier(2)
             .maxDelay(Duration.ofSeconds(2))
             .build());
+    }
+
+    /** A failure that passes: the database was away or busy, or a partition was being created for a row's month. */
+    private static boolean worthWritingAgain(Throwable failure) {
+        return DatabaseFailures.isTransient(failure) || DatabaseFailures.isPartitionRerouting(failure);
     }
 
     /** Whether another call may be forwarded: its settlement will find room in the backlog. */
@@ -138,7 +143,7 @@ public class GroupCommit implements SmartLifecycle {
         }
         catch (RetryException ex) {
             Throwable cause = ex.getLastException() != null ? ex.getLastException() : ex;
-            if (group.size() > 1 && !DatabaseFailures.isTransient(cause)) {
+            if (group.size() > 1 && !worthWritingAgain(cause)) {
                 // One bad settlement must not fail the others: write them one by one.
                 group.forEach(pending -> write(List.of(pending)));
                 return;

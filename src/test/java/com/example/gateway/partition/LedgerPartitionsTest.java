@@ -1,18 +1,34 @@
 package com.example.gateway.partition;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.example.gateway.ledger.GroupCommit;
+import com.example.gateway.quota.Admission;
+import com.example.gateway.quota.Attribution;
+import com.example.gateway.quota.Balance;
+import com.example.gateway.quota.CallOutcome;
+import com.example.gateway.quota.Reservation;
+import com.example.gateway.quota.Settlement;
 
 import com.example.gateway.support.ExtraReplica;
 import com.example.gateway.support.GatewayIntegrationTest;
@@ -25,11 +41,18 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class LedgerPartitionsTest extends GatewayIntegrationTest {
 
     @Autowired
     LedgerPartitions partitions;
+
+    @Autowired
+    GroupCommit ledger;
+
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void theMigrationKeepsEveryExistingRowAndTheOldTableBecomesTheFirstPartition() throws Exception {
@@ -138,6 +161,52 @@ class LedgerPartitionsTest extends GatewayIntegrationTest {
             .param(tenant.id())
             .query((rs, n) -> rs.getLong(1) + " " + rs.getBigDecimal(2))
             .single()).isEqualTo("1 " + new BigDecimal("0.01410000"));
+    }
+
+    @Test
+    void aCallSettledWhileItsMonthsPartitionIsBeingCreatedLandsInThatPartition() throws Exception {
+        TestTenant tenant = tenant();
+        Reservation reservation = reservedAt(tenant, Instant.parse("2303-01-15T12:00:00Z"));
+        UUID id = reservation.admission().requestId();
+        try (Connection attaching = dataSource.getConnection()) {
+            // Another replica creates the month's partition and has not committed yet: it holds the default partition.
+            attaching.setAutoCommit(false);
+            attaching.createStatement().execute("SELECT create_call_ledger_partition('2303-01-01')");
+            CompletableFuture<Balance> settled = CompletableFuture.supplyAsync(() -> ledger.settle(reservation,
+                    new Settlement(id, CallOutcome.SUCCESS, new BigDecimal("0.0047"), 200, 200, "4711", 650,
+                            "{}".getBytes(StandardCharsets.UTF_8))));
+            // The row is routed to the default partition and waits for it; once the partition is attached, the default
+            // partition's new constraint refuses the row, and the settlement writes it again.
+            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("""
+                    SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'call_ledger_default'::regclass
+                    """).query(Long.class).single() > 0);
+            attaching.commit();
+
+            settled.get(20, TimeUnit.SECONDS);
+        }
+
+        assertThat(tableOf(id)).isEqualTo("call_ledger_2303_01");
+        assertThat(jdbc.sql("SELECT count(*) FROM reservation WHERE request_id = ?").param(id).query(Long.class).single())
+            .isZero();
+    }
+
+    /** A reservation of one image admitted at the instant given, counted on the tenant's and its key's rows. */
+    private Reservation reservedAt(TestTenant tenant, Instant admittedAt) {
+        UUID id = UUID.randomUUID();
+        UUID keyId = jdbc.sql("SELECT id FROM api_key WHERE tenant_id = ?").param(tenant.id()).query(UUID.class).single();
+        LocalDate month = LocalDate.ofInstant(admittedAt, ZoneOffset.UTC).withDayOfMonth(1);
+        jdbc.sql("""
+                INSERT INTO reservation (request_id, tenant_id, key_id, model_id, endpoint, images, amount_usd, month,
+                                         created_at)
+                VALUES (:id, :tenant, :key, 'octoflat', 'text2img', 1, 0.0047, :month, :at)
+                """).param("id", id).param("tenant", tenant.id()).param("key", keyId).param("month", month)
+            .param("at", admittedAt.atOffset(ZoneOffset.UTC)).update();
+        jdbc.sql("UPDATE quota_state SET reserved_usd = reserved_usd + 0.0047, in_flight = in_flight + 1 "
+                + "WHERE tenant_id = ?").param(tenant.id()).update();
+        jdbc.sql("UPDATE key_quota_state SET reserved_usd = reserved_usd + 0.0047 WHERE key_id = ?").param(keyId).update();
+        Admission admission = new Admission(id, tenant.id(), keyId, null, "octoflat", "text2img", 1,
+                new BigDecimal("0.0047"), null, null, null, null, null, Attribution.NONE);
+        return new Reservation(admission, admittedAt, month);
     }
 
     /** A charged call of three images at the instant given, written as the ledger writes it. */
