@@ -148,8 +148,10 @@ ON CONFLICT ON CONSTRAINT call_ledger_pkey DO NOTHING;
 \startpipeline
 WITH calls AS (
     SELECT r.tenant_id, r.key_id, r.cost_centre_id FROM reservation r WHERE r.request_id = ANY(ARRAY[md5(:client_id || '-' || :r)::uuid])
+    FOR UPDATE
 ), locked_keys AS (
     SELECT kq.key_id FROM key_quota_state kq WHERE kq.key_id IN (SELECT key_id FROM calls)
+      AND (SELECT count(*) FROM calls) >= 0
     ORDER BY kq.key_id
     FOR NO KEY UPDATE
 ), locked_cost_centres AS (

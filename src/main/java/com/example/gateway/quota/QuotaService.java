@@ -7,10 +7,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import com.example.gateway.errors.ErrorCode;
 import com.example.gateway.errors.GatewayException;
@@ -121,20 +121,21 @@ public class QuotaService {
     }
 
     /**
-     * Applies recorded calls, of any tenants, to their quota rows in one statement (see {@link QuotaStatements#APPLY});
+     * Applies recorded calls, of any tenants, to their quota rows in one round trip (see {@link QuotaStatements#APPLY});
      * calls already applied are skipped. Commits without waiting for its flush: the ledger rows it applies are durable
      * already.
      * @return each tenant's balance afterwards, for the tenants that had calls still to apply
      */
     public Map<String, Balance> apply(Collection<UUID> requestIds) {
         Instant now = clock.instant();
-        Map<String, Balance> balances = new HashMap<>();
         MapSqlParameterSource params = new MapSqlParameterSource("requestIds", requestIds.toArray(UUID[]::new))
             .addValue("now", Utc.of(now))
             .addValue("month", Windows.at(now).month());
-        OneRoundTrip.lastRows(statements, QuotaStatements.APPLY, params, (rs, n) -> balances.put(rs.getString("tenant_id"),
-                Balance.of(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"), rs.getBoolean("alerts"))));
-        return balances;
+        return OneRoundTrip.lastRows(statements, QuotaStatements.APPLY, params, (rs, n) -> Map.entry(
+                    rs.getString("tenant_id"),
+                    Balance.of(rs.getBoolean("unlimited") ? null : rs.getBigDecimal("remaining"), rs.getBoolean("alerts"))))
+            .stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** The tenant's consumption in the current month and day. */

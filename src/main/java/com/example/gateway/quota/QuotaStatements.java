@@ -154,14 +154,15 @@ public final class QuotaStatements {
      * The second settlement step for recorded calls of any number of tenants: releases their reservations and charges
      * their recorded costs to their keys', cost centres' and tenants' rows, once (a reservation is deleted as it is
      * applied). Two statements sent together, one round trip and one transaction, for the reason given at
-     * {@link #RESERVE}: the first locks the rows in the one order ({@link #lockingLevelsOf}), the second, whose snapshot
-     * is taken once it holds them, writes them. A cost whose month is older than its row's belongs to a month that is
+     * {@link #RESERVE}: the first locks the calls' reservations and then their rows in the one order
+     * ({@link #lockingLevelsOf}), the second, whose snapshot is taken once it holds them, writes them. A cost whose month is older than its row's belongs to a month that is
      * over: its ledger row carries it, the current month's budget does not. Records the budget alerts the new spending
      * crosses. One row per tenant applied.
      */
     public static final String APPLY = lockingLevelsOf("calls", """
             WITH calls AS (
                 SELECT r.tenant_id, r.key_id, r.cost_centre_id FROM reservation r WHERE r.request_id = ANY(:requestIds)
+                FOR UPDATE
             ), %s
             SELECT count(*) FROM locked""") + ";\n" + """
             WITH applied AS (
@@ -231,15 +232,18 @@ public final class QuotaStatements {
 
     /**
      * The one lock order of the quota rows, for statements that lock the rows of many calls ({@code %s} in
-     * {@code statement} is where the CTEs go): {@code locked_keys}, {@code locked_cost_centres} and {@code locked}
-     * (tenants), each sorted by id, each waiting for the one before through its one-time filter, over the calls of
-     * the CTE named {@code calls} (with {@code key_id}, {@code cost_centre_id} and {@code tenant_id}). Admission
+     * {@code statement} is where the CTEs go): the calls' reservations first (the CTE named {@code calls}, with
+     * {@code key_id}, {@code cost_centre_id} and {@code tenant_id}, which locks or deletes them), then
+     * {@code locked_keys}, {@code locked_cost_centres} and {@code locked} (tenants), each sorted by id, each waiting for
+     * the one before through its one-time filter. So a settlement and the sweeper, which both take reservations and
+     * then quota rows, never hold one while waiting for the other's. Admission
      * ({@link #LOCK_CALLER}) locks in the same order: keys, cost centres, tenants, and the account's slot after them.
      */
     public static String lockingLevelsOf(String calls, String statement) {
         return statement.formatted("""
                 locked_keys AS (
                     SELECT kq.key_id FROM key_quota_state kq WHERE kq.key_id IN (SELECT key_id FROM %1$s)
+                      AND (SELECT count(*) FROM %1$s) >= 0
                     ORDER BY kq.key_id
                     FOR NO KEY UPDATE
                 ), locked_cost_centres AS (
